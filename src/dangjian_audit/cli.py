@@ -1,0 +1,265 @@
+"""The command line: parse options, call the core, render, map errors to exit codes.
+
+Heavy modules (pydantic models, YAML, Jinja, rich tables) are imported inside
+the commands so that ``--help`` and quick commands start fast.
+
+Exit codes: 0 every file passes the gate; 1 a file fails the gate; 2 usage
+error; 3 a file or the catalog is invalid or unreadable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+if TYPE_CHECKING:
+    from dangjian_audit.i18n import Messages
+    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.result import SchoolReport
+
+EXIT_HELP = """
+Exit codes / 退出码:
+  0  every file passes the gate / 全部通过
+  1  a file fails the gate (score below --fail-under, a veto, or below --min-level) / 未通过门槛
+  2  usage error / 用法错误
+  3  a file or the catalog is invalid or unreadable / 文件或指标目录无效、无法读取
+"""
+
+app = typer.Typer(
+    name="dangjian-audit",
+    help="Check school Party-building (党建\"双创\") evidence against the 47-indicator catalog.\n" + EXIT_HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="Show the indicator catalog.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(catalog_app, name="catalog")
+
+
+class Lang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class MinLevel(str, Enum):
+    county = "county"
+    city = "city"
+    province = "province"
+
+
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
+CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="Catalog directory (default: the bundled one).")]
+ProfileOpt = Annotated[Optional[Path], typer.Option("--profile", help="County profile overriding thresholds and lines.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")]
+FailUnderOpt = Annotated[
+    Optional[float], typer.Option("--fail-under", help="Gate: fail below this total (default: the 合格 line).")
+]
+FailOnVetoOpt = Annotated[
+    bool, typer.Option("--fail-on-veto/--no-fail-on-veto", help="Gate: fail when a veto item is triggered.")
+]
+MinLevelOpt = Annotated[
+    Optional[MinLevel], typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
+]
+OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")]
+
+
+def _messages(lang: Lang) -> Messages:
+    from dangjian_audit.i18n import Messages
+
+    return Messages(lang.value)
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _usage(msgs: Messages, code: str, **args: Any) -> typer.Exit:
+    _err(f"dangjian-audit: error [{code}] " + msgs.error(code, args))
+    return typer.Exit(2)
+
+
+def _as_of(value: str | None, msgs: Messages) -> dt.date:
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _usage(msgs, "usage_bad_date", value=value) from None
+
+
+def _ruleset(catalog: Path | None, profile: Path | None, msgs: Messages) -> Ruleset:
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.loading import load_profile, load_ruleset
+
+    try:
+        prof = load_profile(profile) if profile else None
+        return load_ruleset(catalog, prof)
+    except InputError as exc:
+        for d in exc.diagnostics:
+            _err(d.render(msgs))
+        raise typer.Exit(3) from None
+
+
+def _write(text: str, output: Path | None, msgs: Messages) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+        return
+    if output.is_dir():
+        raise _usage(msgs, "usage_output_is_dir", path=str(output))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+
+
+def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, min_level: str | None,
+                 msgs: Messages, ruleset: Ruleset) -> list[str]:
+    """Why a school fails the gate; an empty list means it passes. Every gate given applies."""
+    reasons = []
+    if report.total < fail_under:
+        reasons.append(msgs.ui("gate_reason_score", total=f"{report.total:g}", line=f"{fail_under:g}"))
+    if fail_on_veto and report.veto:
+        reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
+    if min_level is not None:
+        order = [lv.id for lv in sorted(ruleset.scoring.levels, key=lambda lv: lv.min)]
+        reached = order.index(report.level.id) if report.level else -1
+        if reached < order.index(min_level):
+            name = next(lv.name.get(msgs.lang) for lv in ruleset.scoring.levels if lv.id == min_level)
+            reasons.append(msgs.ui("gate_reason_level", level=name))
+    return reasons
+
+
+def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Ruleset, color: bool = False) -> str:
+    """Render reports in one format; every reporter returns a string."""
+    if fmt == "json":
+        from dangjian_audit.reporters.json_reporter import render_json
+
+        return render_json(reports)
+    if fmt == "markdown":
+        from dangjian_audit.reporters.templated import render_markdown
+
+        return render_markdown(reports, msgs)
+    if fmt == "html":
+        from dangjian_audit.reporters.templated import render_html
+
+        return render_html(reports, msgs)
+    if fmt == "sarif":
+        from dangjian_audit.reporters.sarif import render_sarif
+
+        return render_sarif(reports, ruleset, msgs)
+    if fmt == "junit":
+        from dangjian_audit.reporters.junit import render_junit
+
+        return render_junit(reports, msgs)
+    from dangjian_audit.reporters.text import render_text
+
+    return render_text(reports, msgs, color=color)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Evidence YAML file(s).", show_default=False)],
+    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Report format.")] = CheckFormat.text,
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on_veto: FailOnVetoOpt = True,
+    min_level: MinLevelOpt = None,
+    profile: ProfileOpt = None,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Score evidence files and report the gaps.
+
+    Exit codes: 0 pass, 1 gate failed, 2 usage error, 3 invalid input.
+    """
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.report import audit_file
+    from dangjian_audit.scoring import gate_line
+
+    msgs = _messages(lang)
+    day = _as_of(as_of, msgs)
+    ruleset = _ruleset(catalog, profile, msgs)
+    line = float(gate_line(ruleset)) if fail_under is None else fail_under
+    reports = []
+    invalid = False
+    for path in files:
+        try:
+            reports.append(audit_file(ruleset, path, str(path), day, msgs))
+        except InputError as exc:
+            invalid = True
+            for d in exc.diagnostics:
+                _err(d.render(msgs))
+    failed = False
+    for report in reports:
+        reasons = gate_reasons(report, line, fail_on_veto, min_level.value if min_level else None, msgs, ruleset)
+        if reasons:
+            failed = True
+            _err(msgs.ui("gate_failed", path=report.source, reason="; ".join(reasons)))
+    if reports or format.value in ("sarif", "junit", "json"):
+        color = output is None and format is CheckFormat.text and sys.stdout.isatty()
+        _write(render(format.value, reports, msgs, ruleset, color), output, msgs)
+    raise typer.Exit(3 if invalid else (1 if failed else 0))
+
+
+@catalog_app.command("list")
+def catalog_list(
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    profile: ProfileOpt = None,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """List the dimensions and indicators."""
+    from dangjian_audit.reporters.catalog_view import catalog_json, catalog_text
+
+    msgs = _messages(lang)
+    ruleset = _ruleset(catalog, profile, msgs)
+    text = catalog_json(ruleset, None, msgs) if format is ListFormat.json else catalog_text(ruleset, None, msgs)
+    _write(text, None, msgs)
+
+
+@catalog_app.command("show")
+def catalog_show(
+    indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. JC-05.")],
+    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    profile: ProfileOpt = None,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Show one indicator: what it asks, its check and parameters, basis and remediation."""
+    from dangjian_audit.reporters.catalog_view import catalog_json, catalog_text
+
+    msgs = _messages(lang)
+    ruleset = _ruleset(catalog, profile, msgs)
+    wanted = indicator.strip().upper()
+    ids = {ci.indicator.id for ci in ruleset.indicators}
+    aliases = {a: ci.indicator.id for ci in ruleset.indicators for a in ci.indicator.aliases}
+    wanted = aliases.get(wanted, wanted)
+    if wanted not in ids:
+        raise _usage(msgs, "usage_unknown_indicator", id=indicator)
+    text = catalog_json(ruleset, wanted, msgs) if format is ListFormat.json else catalog_text(ruleset, wanted, msgs)
+    _write(text, None, msgs)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,41 @@
+"""One diagnostic type for every problem found in an input file or the catalog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A problem at ``path:line:col``; ``code`` keys the message tables."""
+
+    path: str
+    code: str
+    args: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+    column: int | None = None
+    severity: str = "error"
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line or 0, self.column or 0, self.code)
+
+    def location(self) -> str:
+        if self.line is None:
+            return self.path
+        return f"{self.path}:{self.line}:{self.column or 1}"
+
+    def render(self, messages: Any) -> str:
+        """``path:line:col: error [code] message`` (yamllint's parsable format)."""
+        text = messages.error(self.code, self.args)
+        return f"{self.location()}: {self.severity} [{self.code}] {text}"
+
+    def to_dict(self, messages: Any) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": messages.error(self.code, self.args),
+        }

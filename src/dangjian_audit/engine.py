@@ -1,0 +1,53 @@
+"""Catalog × evidence → one evaluation per indicator (language-neutral).
+
+The engine stamps ids, points and statuses; checks only return ratios and findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from dangjian_audit.loading import CompiledIndicator, Ruleset
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
+
+
+@dataclass(slots=True)
+class Evaluation:
+    compiled: CompiledIndicator
+    status: str
+    ratio: Fraction
+    outcomes: list[Outcome] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    veto_triggered: bool = False
+
+
+def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Evaluation:
+    ind = ci.indicator
+    missing = [name for name in ind.evidence if resolve(evidence, name, ctx) is None]
+    if missing:
+        findings = [Finding("missing_section", {"section": name}) for name in missing]
+        return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
+    outcomes = [fn(spec, evidence, ctx) for spec, fn in ci.checks]
+    findings = [f for o in outcomes for f in o.findings]
+    if any(o.awaiting for o in outcomes):
+        return Evaluation(ci, "awaiting_inspector", ZERO, outcomes, findings)
+    if any(o.insufficient for o in outcomes):
+        return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)
+    applicable = [(o, spec.weight) for o, (spec, _) in zip(outcomes, ci.checks, strict=True) if o.applicable]
+    if not applicable:
+        return Evaluation(ci, "not_applicable", ONE, outcomes, findings)
+    veto = ind.veto and any(o.veto for o, _ in applicable)
+    weight = sum(w for _, w in applicable)
+    ratio = sum((o.ratio * w for o, w in applicable), ZERO) / weight
+    if veto:
+        ratio = ZERO
+    status = "met" if ratio == ONE else ("not_met" if ratio == ZERO else "partial")
+    return Evaluation(ci, status, ratio, outcomes, findings, veto)
+
+
+def evaluate(ruleset: Ruleset, evidence: Evidence, as_of: dt.date) -> list[Evaluation]:
+    ctx = Context.build(evidence, as_of, ruleset.settings)
+    return [_evaluate_one(ci, evidence, ctx) for ci in ruleset.indicators]

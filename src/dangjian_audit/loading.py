@@ -1,0 +1,311 @@
+"""Loaders for evidence files, the catalog and county profiles.
+
+Each loader returns a validated model or raises :class:`InputError` carrying
+every problem found in the file, each at ``path:line:col``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.errors import InputError
+from dangjian_audit.models.catalog import Catalog, CatalogHeader, Indicator, Profile, Scoring
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.yamlio import LINE_KEY, locate, parse, read_text
+
+# ---------------------------------------------------------------- positions
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    # pydantic adds the tag of a failed union member or function validator; YAML has no such node
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"function-after"})))
+
+
+def _field_name(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(root)"
+
+
+def validation_diagnostics(exc: ValidationError, text: str, display: str, prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+    """Turn pydantic errors into diagnostics keyed on pydantic's stable error ``type``."""
+    diags = []
+    for err in exc.errors(include_url=False):
+        loc = _clean_loc(tuple(err["loc"]))
+        full = prefix + loc
+        line, col, _ = locate(text, full)
+        ctx = err.get("ctx") or {}
+        inp = err.get("input")
+        args = {
+            "field": _field_name(loc),
+            "input": _short(inp),
+            "msg": err["msg"],
+            "expected": ctx.get("expected", ""),
+            "limit": next((ctx[k] for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx), ""),
+        }
+        if err["type"] == "extra_forbidden" and loc:
+            args["field"] = str(loc[-1])
+        diags.append(Diagnostic(display, err["type"], args, line, col))
+    return diags
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{…}"
+    if isinstance(value, list):
+        return "[…]"
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+# ---------------------------------------------------------------- evidence
+
+_DATED = ("meetings", "activities", "talks", "incidents")
+
+
+def _semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
+    """Checks beyond types: dates inside the period, unique ids, meeting references."""
+    diags: list[Diagnostic] = []
+    start, end = ev.period.start, ev.period.end
+
+    def at(loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        line, col, _ = locate(text, loc)
+        diags.append(Diagnostic(display, code, args, line, col))
+
+    for section in _DATED:
+        for i, rec in enumerate(getattr(ev, section) or ()):
+            if not start <= rec.date <= end:
+                at((section, i, "date"), "date_out_of_period", date=rec.date.isoformat(),
+                   start=start.isoformat(), end=end.isoformat())
+    if ev.appraisal and not start <= ev.appraisal.date <= end:
+        at(("appraisal", "date"), "date_out_of_period", date=ev.appraisal.date.isoformat(),
+           start=start.isoformat(), end=end.isoformat())
+    for section in ("meetings", "members", "documents", "decisions", "recruitment", "activities"):
+        seen: set[str] = set()
+        for i, rec in enumerate(getattr(ev, section) or ()):
+            if rec.id in seen:
+                at((section, i, "id"), "duplicate_id", id=rec.id, section=section)
+            seen.add(rec.id)
+    meeting_ids = {m.id for m in ev.meetings or ()}
+    for section, fields in (("decisions", ("meeting", "proposal_meeting")), ("cadre_appointments", ("meeting",))):
+        for i, rec in enumerate(getattr(ev, section) or ()):
+            for name in fields:
+                ref = getattr(rec, name)
+                if ref is not None and ref not in meeting_ids:
+                    at((section, i, name), "unknown_meeting", id=ref)
+    return diags
+
+
+def load_evidence(path: Path, display: str | None = None) -> Evidence:
+    display = display or str(path)
+    text = read_text(path, display)
+    data = parse(text, display)
+    if not isinstance(data, dict):
+        raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    try:
+        ev = Evidence.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_diagnostics(exc, text, display)) from None
+    diags = _semantic_checks(ev, text, display)
+    if diags:
+        raise InputError(diags)
+    return ev
+
+
+# ---------------------------------------------------------------- catalog
+
+
+def default_catalog_dir() -> Path:
+    """The catalog shipped in the package, or the checkout's ``indicators/`` when run from source."""
+    packaged = Path(str(resources.files("dangjian_audit"))) / "indicators"
+    if (packaged / "catalog.yaml").is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "indicators"
+
+
+@dataclass(frozen=True)
+class CompiledIndicator:
+    indicator: Indicator
+    checks: tuple[tuple[Any, Any], ...]  # (spec, check function)
+
+
+@dataclass(frozen=True)
+class Ruleset:
+    """A catalog with a profile applied and every check compiled."""
+
+    catalog: Catalog
+    scoring: Scoring
+    settings: dict[str, Any]
+    indicators: tuple[CompiledIndicator, ...]
+    profile_name: str | None = None
+
+
+def _load_yaml(path: Path, display: str) -> tuple[str, Any]:
+    text = read_text(path, display)
+    return text, parse(text, display)
+
+
+def _validate(model: type[BaseModel], data: Any, text: str, display: str, prefix: tuple[Any, ...],
+              diags: list[Diagnostic]) -> Any:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        diags.extend(validation_diagnostics(exc, text, display, prefix))
+        return None
+
+
+def _strip_lines(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != LINE_KEY}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value
+
+
+def _substitute(value: Any, params: dict[str, Any], missing: list[str]) -> Any:
+    if isinstance(value, str) and value.startswith("$"):
+        name = value[1:]
+        if name not in params:
+            missing.append(name)
+            return value
+        return params[name]
+    if isinstance(value, dict):
+        return {k: _substitute(v, params, missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substitute(v, params, missing) for v in value]
+    return value
+
+
+def load_profile(path: Path, display: str | None = None) -> Profile:
+    display = display or str(path)
+    text, data = _load_yaml(path, display)
+    if not isinstance(data, dict):
+        raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    diags: list[Diagnostic] = []
+    profile = _validate(Profile, _strip_lines(data), text, display, (), diags)
+    if diags:
+        raise InputError(diags)
+    assert isinstance(profile, Profile)
+    return profile
+
+
+def load_ruleset(directory: Path | None = None, profile: Profile | None = None) -> Ruleset:
+    """Load, validate and compile the catalog in ``directory`` with an optional profile."""
+    from dangjian_audit.rules import REGISTRY
+
+    directory = directory or default_catalog_dir()
+    head_path = directory / "catalog.yaml"
+    head_display = str(head_path)
+    text, data = _load_yaml(head_path, head_display)
+    diags: list[Diagnostic] = []
+    if not isinstance(data, dict):
+        raise InputError([Diagnostic(head_display, "not_mapping", {}, 1, 1)])
+    header = _validate(CatalogHeader, _strip_lines(data), text, head_display, (), diags)
+    if header is None:
+        raise InputError(diags)
+    assert isinstance(header, CatalogHeader)
+    settings = dict(header.settings) | dict(profile.settings if profile else {})
+    overrides = profile.params if profile else {}
+    indicators: list[Indicator] = []
+    compiled: list[CompiledIndicator] = []
+    seen: dict[str, str] = {}
+    for d_index, dim in enumerate(header.dimensions):
+        dim_path = directory / dim.file
+        dim_display = str(dim_path)
+        try:
+            dtext, ddata = _load_yaml(dim_path, dim_display)
+        except InputError as exc:
+            diags.extend(exc.diagnostics)
+            continue
+        items = ddata.get("indicators") if isinstance(ddata, dict) else None
+        if not isinstance(items, list):
+            diags.append(Diagnostic(dim_display, "catalog_no_indicators", {}, 1, 1))
+            continue
+        total = Decimal(0)
+        for i, raw in enumerate(items):
+            line = raw.get(LINE_KEY, 0) if isinstance(raw, dict) else 0
+            clean = _strip_lines(raw)
+            if isinstance(clean, dict):
+                clean |= {"dimension": dim.id, "line": line, "source_file": dim.file}
+            ind = _validate(Indicator, clean, dtext, dim_display, ("indicators", i), diags)
+            if ind is None:
+                continue
+            assert isinstance(ind, Indicator)
+
+            def at(code: str, loc: tuple[Any, ...] = (), **args: Any) -> None:
+                ln, col, _ = locate(dtext, ("indicators", i, *loc))
+                diags.append(Diagnostic(dim_display, code, args, ln, col))
+
+            if not ind.id.startswith(dim.id + "-"):
+                at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim.id)
+            if ind.id in seen:
+                at("catalog_duplicate_id", ("id",), id=ind.id)
+            seen[ind.id] = dim.id
+            total += ind.points
+            params = settings | dict(ind.params) | dict(overrides.get(ind.id, {}))
+            specs = ind.check.get("all") if "all" in ind.check else [ind.check]
+            checks = []
+            errors_before = len(diags)
+            for j, spec_data in enumerate(specs if isinstance(specs, list) else []):
+                loc: tuple[Any, ...] = ("check", "all", j) if "all" in ind.check else ("check",)
+                missing: list[str] = []
+                resolved = _substitute(spec_data, params, missing)
+                for name in missing:
+                    at("catalog_unknown_param", loc, name=name)
+                kind = resolved.get("kind") if isinstance(resolved, dict) else None
+                if kind not in REGISTRY:
+                    at("catalog_unknown_kind", loc, kind=str(kind), kinds=", ".join(sorted(REGISTRY)))
+                    continue
+                model, fn = REGISTRY[kind]
+                if kind == "manual":
+                    resolved = resolved | {"indicator": ind.id}
+                spec = _validate(model, resolved, dtext, dim_display, ("indicators", i, *loc), diags)
+                if spec is not None:
+                    checks.append((spec, fn))
+            if not checks and len(diags) == errors_before:
+                at("catalog_no_check", ("check",))
+            indicators.append(ind)
+            compiled.append(CompiledIndicator(ind, tuple(checks)))
+        if total != dim.points:
+            ln, col, _ = locate(text, ("dimensions", d_index, "points"))
+            diags.append(Diagnostic(head_display, "catalog_points_mismatch",
+                                    {"dimension": dim.id, "declared": str(dim.points), "sum": str(total)}, ln, col))
+    dim_total = sum((d.points for d in header.dimensions), Decimal(0))
+    if dim_total != Decimal(100):
+        diags.append(Diagnostic(head_display, "catalog_total_not_100", {"sum": str(dim_total)}, 1, 1))
+    for level in header.scoring.levels:
+        for ref in level.require_met:
+            if ref not in seen:
+                diags.append(Diagnostic(head_display, "catalog_unknown_indicator", {"id": ref}, 1, 1))
+    if profile:
+        for ref in profile.params:
+            if ref not in seen:
+                diags.append(Diagnostic("profile", "profile_unknown_indicator", {"id": ref}))
+    if diags:
+        raise InputError(diags)
+    scoring = _apply_profile_scoring(header.scoring, profile)
+    catalog = Catalog(header=header, indicators=indicators, directory=str(directory))
+    return Ruleset(catalog, scoring, settings, tuple(compiled), profile.name if profile else None)
+
+
+def _apply_profile_scoring(scoring: Scoring, profile: Profile | None) -> Scoring:
+    if profile is None:
+        return scoring
+    ps = profile.scoring
+    grades = [g.model_copy(update={"min": ps.grades.get(g.id, g.min)}) for g in scoring.grades]
+    levels = [lv.model_copy(update={"min": ps.levels.get(lv.id, lv.min)}) for lv in scoring.levels]
+    cap = ps.veto_cap if ps.veto_cap is not None else scoring.veto_cap
+    return scoring.model_copy(update={"grades": grades, "levels": levels, "veto_cap": cap})
+
+
+def parse_date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)

@@ -1,0 +1,1 @@
+"""Pydantic models: evidence (input), catalog (rules as data) and results (output)."""

@@ -1,0 +1,122 @@
+"""The catalog: dimensions, indicators, scoring lines and local-practice settings.
+
+Every word shown to users comes from these models (``Text`` holds Chinese and
+English). Check parameters are validated per kind by the models in
+:mod:`dangjian_audit.rules`, so a bad catalog entry fails at load time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Model):
+    zh: Annotated[str, Field(min_length=1)]
+    en: Annotated[str, Field(min_length=1)]
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+class Basis(Model):
+    document: Text
+    clause: Text | None = None
+    source: Literal["national", "document", "local"]
+    note: Text | None = None
+
+
+class Indicator(Model):
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{2}$")]
+    aliases: list[str] = Field(default_factory=list)
+    title: Text
+    asks: Text
+    points: Annotated[Decimal, Field(gt=0, max_digits=5, decimal_places=2)]
+    evidence: list[str]
+    veto: bool = False
+    basis: list[Basis] = Field(min_length=1)
+    params: dict[str, Any] = Field(default_factory=dict)
+    check: dict[str, Any]
+    remediation: Text
+    # filled in by the loader, not written in the catalog
+    dimension: str = ""
+    line: int = 0
+    source_file: str = ""
+
+
+class Dimension(Model):
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    name: Text
+    points: Annotated[Decimal, Field(gt=0)]
+    file: str
+
+
+class Grade(Model):
+    id: Literal["excellent", "good", "qualified", "unqualified"]
+    name: Text
+    min: Annotated[Decimal, Field(ge=0, le=100)]
+
+
+class Level(Model):
+    id: Literal["county", "city", "province"]
+    name: Text
+    min: Annotated[Decimal, Field(ge=0, le=100)]
+    require_met: list[str] = Field(default_factory=list)
+
+
+class Scoring(Model):
+    grades: list[Grade] = Field(min_length=1)
+    levels: list[Level] = Field(min_length=1)
+    veto_cap: Annotated[Decimal, Field(ge=0, le=100)]
+    gate_grade: Literal["excellent", "good", "qualified", "unqualified"] = "qualified"
+
+
+class CatalogHeader(Model):
+    id: str
+    version: str
+    effective: dt.date
+    title: Text
+    note: Text
+    period_kinds: list[Literal["school_year", "calendar_year"]] = Field(min_length=1)
+    settings: dict[str, Any] = Field(default_factory=dict)
+    scoring: Scoring
+    dimensions: list[Dimension] = Field(min_length=1)
+
+
+class Catalog(Model):
+    header: CatalogHeader
+    indicators: list[Indicator]
+    directory: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+    def by_id(self) -> dict[str, Indicator]:
+        return {ind.id: ind for ind in self.indicators}
+
+
+class ProfileScoring(Model):
+    grades: dict[Literal["excellent", "good", "qualified", "unqualified"], Decimal] = Field(default_factory=dict)
+    levels: dict[Literal["county", "city", "province"], Decimal] = Field(default_factory=dict)
+    veto_cap: Decimal | None = None
+
+
+class Profile(Model):
+    """A county's overrides: settings, per-indicator parameters, grade and level lines."""
+
+    name: str | None = None
+    settings: dict[str, Any] = Field(default_factory=dict)
+    params: dict[Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{2}$")], dict[str, Any]] = Field(default_factory=dict)
+    scoring: ProfileScoring = Field(default_factory=ProfileScoring)

@@ -1,0 +1,1 @@
+"""Reporters: one module per format. Each returns a string; the CLI decides where it goes."""

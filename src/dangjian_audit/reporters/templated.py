@@ -1,0 +1,80 @@
+"""Markdown and HTML gap reports rendered from Jinja templates.
+
+One Environment per process with ``StrictUndefined``; HTML templates are
+autoescaped, Markdown gets its own cell filter. Geometry for the radar chart is
+prepared here so templates only loop and format.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from dangjian_audit.i18n import Messages
+from dangjian_audit.models.result import SchoolReport
+
+
+def _md_cell(value: Any) -> str:
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def _num(value: float) -> str:
+    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("dangjian_audit", "reporters/templates"),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["md"] = _md_cell
+    env.filters["num"] = _num
+    return env
+
+
+def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
+    """Polygon points of a five-axis radar chart (percent of each dimension)."""
+    centre = size / 2
+    radius = size / 2 - 40
+    n = len(report.dimensions)
+    axes, points, rings = [], [], []
+    for i, d in enumerate(report.dimensions):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        x, y = math.cos(angle), math.sin(angle)
+        axes.append({"x": f"{centre + radius * x:.1f}", "y": f"{centre + radius * y:.1f}",
+                     "lx": f"{centre + (radius + 18) * x:.1f}", "ly": f"{centre + (radius + 18) * y:.1f}",
+                     "label": d.id, "name": d.name, "percent": f"{d.percent:.0f}"})
+        share = max(0.0, min(1.0, d.percent / 100))
+        points.append(f"{centre + radius * share * x:.1f},{centre + radius * share * y:.1f}")
+    for level in (0.25, 0.5, 0.75, 1.0):
+        ring = []
+        for i in range(n):
+            angle = -math.pi / 2 + 2 * math.pi * i / n
+            ring.append(f"{centre + radius * level * math.cos(angle):.1f},"
+                        f"{centre + radius * level * math.sin(angle):.1f}")
+        rings.append(" ".join(ring))
+    return {"size": size, "centre": f"{centre:.1f}", "axes": axes, "polygon": " ".join(points), "rings": rings}
+
+
+def _view(report: SchoolReport) -> dict[str, Any]:
+    by_id = {i.id: i for i in report.indicators}
+    return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report)}
+
+
+def render_markdown(reports: list[SchoolReport], msgs: Messages) -> str:
+    template = environment().get_template("report.md.j2")
+    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs)
+
+
+def render_html(reports: list[SchoolReport], msgs: Messages) -> str:
+    template = environment().get_template("report.html.j2")
+    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs, lang=msgs.lang)

@@ -1,0 +1,239 @@
+"""What every check kind shares: the context, the outcome, filters and predicates.
+
+A check is a pure function ``(spec, evidence, context) -> Outcome``: no I/O, no
+clock (``context.as_of`` is the audit date) and no user-facing wording (finding
+texts are message keys, or catalog texts carried by the spec).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from dangjian_audit.models.catalog import Text
+from dangjian_audit.models.evidence import Evidence, Meeting
+
+ONE = Fraction(1)
+ZERO = Fraction(0)
+
+
+class Spec(BaseModel):
+    """Base of every check kind's parameter model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weight: Annotated[int, Field(ge=1)] = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One observation: a message key (or catalog text) with arguments and an evidence line."""
+
+    key: str
+    args: dict[str, Any] = field(default_factory=dict)
+    line: int | None = None
+    text: Text | None = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """A sub-check's result: the share of the requirement met, with its findings."""
+
+    ratio: Fraction
+    detail_key: str
+    detail_args: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    applicable: bool = True
+    insufficient: bool = False
+    veto: bool = False
+    awaiting: bool = False
+    verdict: str | None = None
+
+
+def share_outcome(good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any) -> Outcome:
+    share = Fraction(good, total) if total else ZERO
+    ratio = ONE if total and share >= min_share else share
+    return Outcome(ratio, key, {"good": good, "total": total, **args}, findings)
+
+
+@dataclass
+class Context:
+    """Everything a check may read besides the evidence: dates, settings, indexes."""
+
+    as_of: dt.date
+    settings: dict[str, Any]
+    evidence: Evidence
+    meetings_by_id: dict[str, Meeting] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
+        by_id = {m.id: m for m in evidence.meetings or ()}
+        return cls(as_of=as_of, settings=settings, evidence=evidence, meetings_by_id=by_id)
+
+    @property
+    def start(self) -> dt.date:
+        return self.evidence.period.start
+
+    @property
+    def end(self) -> dt.date:
+        """The last day that counts: the period's end, or the audit date if earlier."""
+        return min(self.evidence.period.end, self.as_of)
+
+    def in_period(self, day: dt.date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+
+REF_FIELDS = frozenset({"meeting", "proposal_meeting"})
+
+
+def resolve(record: Any, path: str, ctx: Context) -> Any:
+    """Follow a dotted path; ``meeting.date`` follows a meeting id to that meeting."""
+    value = record
+    for part in path.split("."):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part, None)
+        if part in REF_FIELDS and isinstance(value, str):
+            value = ctx.meetings_by_id.get(value)
+    return value
+
+
+def collection(ctx: Context, name: str) -> list[Any] | None:
+    """A list section of the evidence, or ``None`` when it is absent (insufficient evidence)."""
+    value = resolve(ctx.evidence, name, ctx)
+    if value is None:
+        return None
+    return list(value)
+
+
+Scalar = str | int | float | bool
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    not_in: list[Scalar] | None = None
+    contains: str | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+Where = dict[str, Scalar | Condition]
+
+
+def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
+    if not isinstance(cond, Condition):
+        return bool(value == cond)
+    if cond.equals is not None and value != cond.equals:
+        return False
+    if cond.in_ is not None and value not in cond.in_:
+        return False
+    if cond.not_in is not None and value in cond.not_in:
+        return False
+    if cond.contains is not None and (value is None or cond.contains not in value):
+        return False
+    if cond.min is not None and (value is None or value < cond.min):
+        return False
+    if cond.max is not None and (value is None or value > cond.max):
+        return False
+    return True
+
+
+def matches(record: Any, where: Where, ctx: Context) -> bool:
+    return all(_cond_ok(resolve(record, key, ctx), cond) for key, cond in where.items())
+
+
+def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
+    """Records of a section that match ``where`` (and, if ``dated``, fall in the period)."""
+    records = collection(ctx, name)
+    if records is None:
+        return None
+    out = [r for r in records if matches(r, where, ctx)]
+    if dated:
+        out = [r for r in out if ctx.in_period(getattr(r, "date", None))]
+    return out
+
+
+class Predicate(BaseModel):
+    """One requirement on a record, with the catalog's own message when it fails."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    field: str
+    message: Text
+    optional: bool = False
+    equals: Scalar | None = None
+    in_: list[Scalar] | None = Field(default=None, alias="in")
+    min: float | None = None
+    max: float | None = None
+    after: str | None = None
+    min_days: int | None = None
+    max_days: int | None = None
+    more_than_half_of: str | None = None
+    at_least_fraction_of: tuple[str, float] | None = None
+    contains: str | None = None
+    before_as_of: bool = False
+    not_past_as_of: bool = False
+
+
+def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
+    value = resolve(record, pred.field, ctx)
+    if isinstance(value, Meeting):
+        value = value.date
+    if value is None:
+        return pred.optional
+    if pred.equals is not None and value != pred.equals:
+        return False
+    if pred.in_ is not None and value not in pred.in_:
+        return False
+    if pred.min is not None and value < pred.min:
+        return False
+    if pred.max is not None and value > pred.max:
+        return False
+    if pred.after is not None:
+        other = resolve(record, pred.after, ctx)
+        if isinstance(other, Meeting):
+            other = other.date
+        if other is None or value < other:
+            return False
+        gap = (value - other).days
+        if pred.min_days is not None and gap < pred.min_days:
+            return False
+        if pred.max_days is not None and gap > pred.max_days:
+            return False
+    if pred.more_than_half_of is not None:
+        base = resolve(record, pred.more_than_half_of, ctx)
+        if base is None or not value * 2 > base:
+            return False
+    if pred.at_least_fraction_of is not None:
+        base = resolve(record, pred.at_least_fraction_of[0], ctx)
+        frac = Fraction(str(pred.at_least_fraction_of[1]))
+        if base is None or Fraction(value) < frac * base:
+            return False
+    if pred.contains is not None and pred.contains not in value:
+        return False
+    if pred.before_as_of and value > ctx.as_of:
+        return False
+    if pred.not_past_as_of and value < ctx.as_of:
+        return False
+    return True
+
+
+def record_label(record: Any) -> str:
+    return str(getattr(record, "id", None) or getattr(record, "date", "") or "")
+
+
+def missing_section(name: str) -> Outcome:
+    return Outcome(ZERO, "detail_missing_section", {"section": name},
+                   [Finding("missing_section", {"section": name})], insufficient=True)
+
+
+IfEmpty = Literal["not_applicable", "not_met"]

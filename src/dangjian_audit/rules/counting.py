@@ -1,0 +1,123 @@
+"""Check kinds that count dated records: ``count`` per period and ``coverage`` of months, quarters, half-years or weeks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.rules.base import (
+    ONE,
+    Context,
+    Finding,
+    Outcome,
+    Spec,
+    Where,
+    missing_section,
+    select,
+)
+
+
+class CountSpec(Spec):
+    kind: Literal["count"]
+    collection: str
+    where: Where = Field(default_factory=dict)
+    min: Annotated[int, Field(ge=1)]
+    dated: bool = True
+
+
+def check_count(spec: CountSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    records = select(ctx, spec.collection, spec.where, spec.dated)
+    if records is None:
+        return missing_section(spec.collection)
+    n = len(records)
+    findings = [] if n >= spec.min else [Finding("count_short", {"found": n, "required": spec.min})]
+    return Outcome(min(ONE, Fraction(n, spec.min)), "detail_count", {"found": n, "required": spec.min}, findings)
+
+
+class CoverageSpec(Spec):
+    kind: Literal["coverage"]
+    collection: str
+    where: Where = Field(default_factory=dict)
+    unit: Literal["month", "quarter", "half", "week"]
+    min_per_unit: Annotated[int, Field(ge=1)] = 1
+    exempt_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
+    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    per_group: bool = False
+
+
+def _month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    y, m = divmod(day.month - 1 + months, 12)
+    return dt.date(day.year + y, m + 1, 1)
+
+
+def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.date]]:
+    """The complete units of the period up to the audit date, as ``[start, end]`` pairs."""
+    start, end = ctx.start, ctx.end
+    out: list[tuple[dt.date, dt.date]] = []
+    if unit == "week":
+        terms = ctx.evidence.period.terms
+        monday = start - dt.timedelta(days=start.weekday())
+        while monday + dt.timedelta(days=6) <= end:
+            sunday = monday + dt.timedelta(days=6)
+            if terms:
+                in_term = any(t.start <= monday + dt.timedelta(days=4) and monday <= t.end for t in terms)
+            else:
+                in_term = monday.month not in exempt
+            if in_term and monday >= start:
+                out.append((monday, sunday))
+            monday += dt.timedelta(days=7)
+        return out
+    step = {"month": 1, "quarter": 3, "half": 6}[unit]
+    cursor = _month_start(start)
+    while True:
+        nxt = _add_months(cursor, step)
+        last = nxt - dt.timedelta(days=1)
+        if last > end:
+            break
+        if not (unit == "month" and cursor.month in exempt):
+            out.append((cursor, last))
+        cursor = nxt
+    return out
+
+
+def _label(unit: str, first: dt.date, last: dt.date) -> dict[str, object]:
+    return {"unit": unit, "start": first.isoformat(), "end": last.isoformat(),
+            "month": f"{first.year}-{first.month:02d}"}
+
+
+def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    records = select(ctx, spec.collection, spec.where, True)
+    if records is None:
+        return missing_section(spec.collection)
+    spans = units(ctx, spec.unit, set(spec.exempt_months))
+    if not spans:
+        return Outcome(ONE, "detail_no_units", {"unit": spec.unit}, applicable=False)
+    if spec.per_group:
+        groups = [g.id for g in (evidence.organization.party_groups or [])]
+        if not groups:
+            return Outcome(ONE, "detail_no_groups", {}, applicable=False)
+    else:
+        groups = [""]
+    covered = 0
+    findings: list[Finding] = []
+    for group in groups:
+        dates = sorted(r.date for r in records if not spec.per_group or getattr(r, "group", None) == group)
+        for first, last in spans:
+            n = sum(1 for d in dates if first <= d <= last)
+            if n >= spec.min_per_unit:
+                covered += 1
+            else:
+                args = _label(spec.unit, first, last) | {"group": group, "found": n, "required": spec.min_per_unit}
+                findings.append(Finding("group_unit_missing" if spec.per_group else "unit_missing", args))
+    total = len(spans) * len(groups)
+    share = Fraction(covered, total)
+    ratio = ONE if share >= Fraction(str(spec.min_share)) else share
+    return Outcome(ratio, "detail_coverage", {"covered": covered, "total": total, "unit": spec.unit}, findings)

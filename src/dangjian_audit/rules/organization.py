@@ -1,0 +1,193 @@
+"""Bespoke check kinds for the Party organization itself: set-up, committee and terms.
+
+Numbers come from the 《中国共产党支部工作条例（试行）》 (organization size, committee
+roles) and the 2018 opinions on grassroots terms (term length, extension ≤ 1 year,
+turnout ≥ 4/5); all are parameters so a profile can change them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec
+
+
+class OrganizationSetupSpec(Spec):
+    kind: Literal["organization_setup"]
+    min_formal_own: Annotated[int, Field(ge=1)] = 3
+    max_branch: Annotated[int, Field(ge=1)] = 50
+    committee_from: Annotated[int, Field(ge=1)] = 100
+    group_min_size: Annotated[int, Field(ge=1)] = 3
+
+
+def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    org = evidence.organization
+    total = org.formal_members + org.probationary_members
+    findings: list[Finding] = []
+    good, parts = 0, 2
+    line = org.src_line
+    if org.type == "joint_branch" or org.formal_members >= spec.min_formal_own:
+        good += 1
+    else:
+        findings.append(Finding("org_too_small", {"formal": org.formal_members, "min": spec.min_formal_own}, line))
+    expected = "branch" if total < spec.max_branch else ("general_branch" if total < spec.committee_from else "committee")
+    if org.type == expected or (org.type == "joint_branch" and org.formal_members < spec.min_formal_own) or (
+        org.type == "committee" and total >= spec.max_branch
+    ):
+        good += 1
+    else:
+        findings.append(Finding("org_type_mismatch", {"total": total, "type": org.type, "expected": expected}, line))
+    for group in org.party_groups or ():
+        parts += 1
+        if group.members >= spec.group_min_size and (group.formal_members is None or group.formal_members >= 1):
+            good += 1
+        else:
+            findings.append(Finding("group_too_small", {"group": group.id, "members": group.members,
+                                                         "min": spec.group_min_size}, group.src_line))
+    return Outcome(Fraction(good, parts), "detail_parts", {"good": good, "total": parts}, findings)
+
+
+class CommitteeSpec(Spec):
+    kind: Literal["committee"]
+    committee_from: Annotated[int, Field(ge=1)] = 7
+    min_size: Annotated[int, Field(ge=1)] = 3
+    max_size: Annotated[int, Field(ge=1)] = 7
+    roles: list[str] = Field(default_factory=lambda: ["secretary", "organization", "propaganda", "discipline"])
+
+
+def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    org = evidence.organization
+    seats = org.committee
+    if seats is None:
+        return Outcome(ZERO, "detail_missing_section", {"section": "organization.committee"},
+                       [Finding("missing_section", {"section": "organization.committee"})], insufficient=True)
+    findings: list[Finding] = []
+    roles = {s.role for s in seats}
+    secretary = [s for s in seats if s.role == "secretary"]
+    good, parts = 0, 2
+    if secretary:
+        good += 1
+    else:
+        findings.append(Finding("role_missing", {"role": "secretary"}, org.src_line))
+    if secretary and secretary[0].approved is not None:
+        good += 1
+    else:
+        findings.append(Finding("secretary_unapproved", {}, secretary[0].src_line if secretary else org.src_line))
+    if org.formal_members >= spec.committee_from:
+        parts += 1
+        if spec.min_size <= len(seats) <= spec.max_size:
+            good += 1
+        else:
+            findings.append(Finding("committee_size", {"size": len(seats), "min": spec.min_size,
+                                                       "max": spec.max_size}, org.src_line))
+        for role in spec.roles:
+            if role == "secretary":
+                continue
+            parts += 1
+            if role in roles:
+                good += 1
+            else:
+                findings.append(Finding("role_missing", {"role": role}, org.src_line))
+    return Outcome(Fraction(good, parts), "detail_parts", {"good": good, "total": parts}, findings)
+
+
+class TermSpec(Spec):
+    kind: Literal["term"]
+    term_years: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(
+        default_factory=lambda: {"branch": 3, "general_branch": 3, "joint_branch": 3, "committee": 5})
+    max_extension_years: Annotated[int, Field(ge=0)] = 1
+    turnout: Annotated[float, Field(gt=0, le=1)] = 0.8
+    veto_after_years: Annotated[int, Field(ge=0)] = 1
+
+
+def _plus_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    org = evidence.organization
+    election = org.last_election
+    if election is None:
+        return Outcome(ZERO, "detail_missing_section", {"section": "organization.last_election"},
+                       [Finding("missing_section", {"section": "organization.last_election"})], insufficient=True)
+    years = org.term_years or spec.term_years.get(org.type, 3)
+    due = _plus_years(election.date, years)
+    line = election.src_line
+    findings: list[Finding] = []
+    veto = False
+    good, parts = 0, 3
+    ext = org.extension
+    if ctx.as_of <= due:
+        good += 1
+    elif ext is not None and ext.approved and ctx.as_of <= ext.until <= _plus_years(due, spec.max_extension_years):
+        good += 1
+        findings.append(Finding("term_extended", {"due": due.isoformat(), "until": ext.until.isoformat()}, line))
+    else:
+        findings.append(Finding("term_overdue", {"due": due.isoformat()}, line))
+        if ctx.as_of > _plus_years(due, spec.veto_after_years) and not (ext and ext.approved):
+            veto = True
+    if election.entitled and election.voted is not None and Fraction(election.voted, election.entitled) >= Fraction(
+        str(spec.turnout)
+    ):
+        good += 1
+    else:
+        findings.append(Finding("turnout_short", {"voted": election.voted, "entitled": election.entitled,
+                                                   "need": f"{spec.turnout:.0%}"}, line))
+    if election.approved:
+        good += 1
+    else:
+        findings.append(Finding("election_unapproved", {}, line))
+    ratio = ZERO if veto else Fraction(good, parts)
+    return Outcome(ratio, "detail_term", {"due": due.isoformat(), "good": good, "total": parts}, findings, veto=veto)
+
+
+class TalksSpec(Spec):
+    kind: Literal["talks"]
+    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    committee_pairs: bool = True
+    before_life_meeting: bool = True
+
+
+def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    talks = evidence.talks
+    members = evidence.members
+    if talks is None or members is None:
+        section = "talks" if talks is None else "members"
+        return Outcome(ZERO, "detail_missing_section", {"section": section},
+                       [Finding("missing_section", {"section": section})], insufficient=True)
+    talks = [t for t in talks if ctx.in_period(t.date)]
+    people = {t.a for t in talks} | {t.b for t in talks}
+    findings: list[Finding] = []
+    covered = sum(1 for m in members if m.id in people)
+    share = Fraction(covered, len(members)) if members else ONE
+    parts: list[Fraction] = [ONE if share >= Fraction(str(spec.min_share)) else share]
+    missing = [m.id for m in members if m.id not in people]
+    if missing and share < ONE:
+        findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
+    if spec.committee_pairs:
+        seats = sorted({s.id for s in evidence.organization.committee or ()})
+        pairs = [(a, b) for i, a in enumerate(seats) for b in seats[i + 1:]]
+        done = {frozenset((t.a, t.b)) for t in talks}
+        if pairs:
+            ok = [p for p in pairs if frozenset(p) in done]
+            parts.append(Fraction(len(ok), len(pairs)))
+            for a, b in pairs:
+                if frozenset((a, b)) not in done:
+                    findings.append(Finding("talks_pair_missing", {"a": a, "b": b}))
+    if spec.before_life_meeting:
+        life = sorted(m.date for m in evidence.meetings or () if m.kind == "life_meeting" and ctx.in_period(m.date))
+        if life:
+            before = any(t.date <= life[0] for t in talks)
+            parts.append(ONE if before else ZERO)
+            if not before:
+                findings.append(Finding("talks_after_life_meeting", {"date": life[0].isoformat()}))
+    ratio = sum(parts, ZERO) / len(parts)
+    return Outcome(ratio, "detail_talks", {"covered": covered, "total": len(members)}, findings)

@@ -1,0 +1,119 @@
+"""Check kinds over lists of records: ``records`` (every record meets its predicates),
+``quorum`` (attendance lines) and ``absent`` (nothing of a kind may exist, e.g. veto incidents)."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from dangjian_audit.models.catalog import Text
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    Context,
+    Finding,
+    IfEmpty,
+    Outcome,
+    Predicate,
+    Spec,
+    Where,
+    check_predicate,
+    missing_section,
+    record_label,
+    select,
+    share_outcome,
+)
+
+
+class RecordsSpec(Spec):
+    kind: Literal["records"]
+    collection: str
+    where: Where = Field(default_factory=dict)
+    dated: bool = False
+    rules: list[Predicate] = Field(min_length=1)
+    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    if_empty: IfEmpty = "not_applicable"
+
+
+def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    records = select(ctx, spec.collection, spec.where, spec.dated)
+    if records is None:
+        return missing_section(spec.collection)
+    if not records:
+        if spec.if_empty == "not_applicable":
+            return Outcome(ONE, "detail_no_records", {"section": spec.collection}, applicable=False)
+        return Outcome(ZERO, "detail_no_records", {"section": spec.collection},
+                       [Finding("no_records", {"section": spec.collection})])
+    good = 0
+    findings: list[Finding] = []
+    for record in records:
+        failed = [p for p in spec.rules if not check_predicate(record, p, ctx)]
+        if not failed:
+            good += 1
+        for pred in failed:
+            findings.append(Finding("record_rule", {"record": record_label(record)},
+                                    getattr(record, "src_line", None), pred.message))
+    return share_outcome(good, len(records), Fraction(str(spec.min_share)), "detail_records", findings)
+
+
+class QuorumSpec(Spec):
+    kind: Literal["quorum"]
+    kinds: list[str] = Field(min_length=1)
+    ratio: Annotated[float, Field(gt=0, le=1)] = 0.5
+    inclusive: bool = False
+    cadre_ratio: Annotated[float, Field(gt=0, le=1)] | None = None
+    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    if_empty: IfEmpty = "not_met"
+
+
+def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    meetings = select(ctx, "meetings", {}, True)
+    if meetings is None:
+        return missing_section("meetings")
+    chosen = [m for m in meetings if m.kind in spec.kinds]
+    if not chosen:
+        if spec.if_empty == "not_applicable":
+            return Outcome(ONE, "detail_no_records", {"section": "meetings"}, applicable=False)
+        return Outcome(ZERO, "detail_no_records", {"section": "meetings"},
+                       [Finding("no_records", {"section": "meetings"})])
+    line = Fraction(str(spec.ratio))
+    good = 0
+    findings: list[Finding] = []
+    for m in chosen:
+        need, strict = line, not spec.inclusive
+        if spec.cadre_ratio is not None and "cadre" in m.agenda:
+            need, strict = Fraction(str(spec.cadre_ratio)), False
+        share = Fraction(m.present, m.expected) if m.expected else ZERO
+        ok = share > need if strict else share >= need
+        if ok:
+            good += 1
+        else:
+            findings.append(Finding("quorum_short", {
+                "record": m.id, "date": m.date.isoformat(), "present": m.present,
+                "expected": m.expected, "need": f"{float(need):.0%}" if strict is False else f"> {float(need):.0%}",
+            }, m.src_line))
+    return share_outcome(good, len(chosen), Fraction(str(spec.min_share)), "detail_quorum", findings)
+
+
+class AbsentSpec(Spec):
+    kind: Literal["absent"]
+    collection: str
+    where: Where = Field(default_factory=dict)
+    dated: bool = True
+    veto: bool = False
+    message: Text
+
+
+def check_absent(spec: AbsentSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    records = select(ctx, spec.collection, spec.where, spec.dated)
+    if records is None:
+        return missing_section(spec.collection)
+    if not records:
+        return Outcome(ONE, "detail_absent", {"found": 0})
+    findings = [Finding("record_rule", {"record": record_label(r)}, getattr(r, "src_line", None), spec.message)
+                for r in records]
+    return Outcome(ZERO, "detail_absent", {"found": len(records)}, findings, veto=spec.veto)
+

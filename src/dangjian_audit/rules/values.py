@@ -1,0 +1,60 @@
+"""Check kind ``value``: one number, flag or ratio in the evidence compared with a line."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Literal
+
+from dangjian_audit.models.catalog import Text
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Scalar, Spec, missing_section, resolve
+
+
+class ValueSpec(Spec):
+    kind: Literal["value"]
+    path: str
+    of: str | None = None
+    min: float | None = None
+    max: float | None = None
+    gt: float | None = None
+    equals: Scalar | None = None
+    at_least: str | None = None
+    contains_all: list[str] | None = None
+    enabled: bool = True
+    message: Text
+
+
+def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
+    if not spec.enabled:
+        return Outcome(ONE, "detail_disabled", {}, applicable=False)
+    section = spec.path.split(".")[0]
+    if resolve(evidence, section, ctx) is None:
+        return missing_section(section)
+    value = resolve(evidence, spec.path, ctx)
+    shown: object = value
+    if value is not None and spec.of is not None:
+        base = resolve(evidence, spec.of, ctx)
+        value = Fraction(value, base) if base else None
+        shown = f"{float(value):.0%}" if value is not None else None
+    ok = value is not None
+    if ok and spec.equals is not None:
+        ok = value == spec.equals
+    if ok and spec.min is not None:
+        ok = value >= Fraction(str(spec.min))
+    if ok and spec.max is not None:
+        ok = value <= Fraction(str(spec.max))
+    if ok and spec.gt is not None:
+        ok = value > Fraction(str(spec.gt))
+    if ok and spec.contains_all is not None:
+        absent = [item for item in spec.contains_all if item not in value]
+        ok = not absent
+        shown = ", ".join(absent)
+    if ok and spec.at_least is not None:
+        other = resolve(evidence, spec.at_least, ctx)
+        ok = other is not None and value >= other
+    if ok:
+        return Outcome(ONE, "detail_value", {"value": shown})
+    parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
+    line = getattr(parent, "src_line", None)
+    return Outcome(ZERO, "detail_value", {"value": shown},
+                   [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message)])

@@ -1,0 +1,88 @@
+"""Points, dimension subtotals, veto cap, grade and demonstration level: plain Decimal arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from dangjian_audit.engine import Evaluation
+from dangjian_audit.loading import Ruleset
+from dangjian_audit.models.catalog import Grade, Level
+
+CENT = Decimal("0.01")
+
+
+def q(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def times(points: Decimal, ratio: Fraction) -> Decimal:
+    return q(points * Decimal(ratio.numerator) / Decimal(ratio.denominator))
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    id: str
+    score: Decimal
+    max: Decimal
+    awarded: Decimal
+    applicable_max: Decimal
+
+
+@dataclass(frozen=True)
+class Score:
+    points: dict[str, Decimal]
+    dimensions: list[DimensionScore]
+    total: Decimal
+    max: Decimal
+    grade: Grade
+    level: Level | None
+    veto: list[str]
+    pending: Decimal
+
+
+def indicator_points(ev: Evaluation) -> Decimal:
+    if ev.status in ("insufficient_evidence", "awaiting_inspector", "not_met"):
+        return Decimal(0)
+    if ev.status == "not_applicable":
+        return Decimal(0)
+    return times(ev.compiled.indicator.points, ev.ratio)
+
+
+def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
+    points = {ev.compiled.indicator.id: indicator_points(ev) for ev in evaluations}
+    dims: list[DimensionScore] = []
+    for dim in ruleset.catalog.header.dimensions:
+        mine = [ev for ev in evaluations if ev.compiled.indicator.dimension == dim.id]
+        applicable = [ev for ev in mine if ev.status != "not_applicable"]
+        awarded = sum((points[ev.compiled.indicator.id] for ev in applicable), Decimal(0))
+        app_max = sum((ev.compiled.indicator.points for ev in applicable), Decimal(0))
+        # Not-applicable indicators leave the denominator: the dimension keeps its weight.
+        value = q(dim.points * awarded / app_max) if app_max else dim.points
+        dims.append(DimensionScore(dim.id, value, dim.points, awarded, app_max))
+    total = q(sum((d.score for d in dims), Decimal(0)))
+    veto = [ev.compiled.indicator.id for ev in evaluations if ev.veto_triggered]
+    scoring = ruleset.scoring
+    if veto:
+        total = min(total, scoring.veto_cap)
+    grades = sorted(scoring.grades, key=lambda g: g.min, reverse=True)
+    grade = grades[-1] if veto else next((g for g in grades if total >= g.min), grades[-1])
+    met = {ev.compiled.indicator.id for ev in evaluations if ev.status in ("met", "not_applicable")}
+    level = None
+    if not veto:
+        for lv in sorted(scoring.levels, key=lambda x: x.min, reverse=True):
+            if total >= lv.min and all(r in met for r in lv.require_met):
+                level = lv
+                break
+    pending = sum((ev.compiled.indicator.points for ev in evaluations if ev.status == "awaiting_inspector"),
+                  Decimal(0))
+    return Score(points, dims, total, Decimal(100), grade, level, veto, pending)
+
+
+def gate_line(ruleset: Ruleset) -> Decimal:
+    """The default ``--fail-under``: the minimum of the catalog's gate grade (合格 by default)."""
+    for g in ruleset.scoring.grades:
+        if g.id == ruleset.scoring.gate_grade:
+            return g.min
+    return Decimal(0)

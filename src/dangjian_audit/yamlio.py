@@ -1,0 +1,157 @@
+"""Safe YAML loading with duplicate-key rejection and source lines.
+
+The fast path uses PyYAML's C loader (``CSafeLoader``) when present. Every
+mapping gets its 1-based source line under ``__line__`` (the parser produces
+marks anyway, so this costs one dict store per mapping). Columns for error
+messages come from a second, node-level ``compose`` pass that runs only when a
+file is invalid (:func:`locate`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.constructor import ConstructorError
+
+from dangjian_audit.diagnostics import Diagnostic
+
+LINE_KEY = "__line__"
+HAS_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and hasattr(yaml, "CSafeLoader")
+_Base: Any = yaml.CSafeLoader if HAS_LIBYAML else yaml.SafeLoader
+LOADER_NAME = "CSafeLoader (libyaml)" if HAS_LIBYAML else "SafeLoader (pure Python)"
+
+
+class DuplicateKeyError(ConstructorError):
+    """A key appears twice in one mapping."""
+
+
+class ReservedKeyError(ConstructorError):
+    """The evidence uses a key reserved for the loader."""
+
+
+class BadDateError(ConstructorError):
+    """A timestamp-looking scalar that is not a real date (2025-02-30)."""
+
+
+class EvidenceLoader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader: no object tags, no duplicate keys, lines on every mapping."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                hash(key)
+            except TypeError:
+                raise ConstructorError(
+                    "while constructing a mapping", node.start_mark, "unhashable key", key_node.start_mark
+                ) from None
+            if key in mapping:
+                raise DuplicateKeyError(None, None, str(key), key_node.start_mark)
+            if key == LINE_KEY:
+                raise ReservedKeyError(None, None, str(key), key_node.start_mark)
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        mapping[LINE_KEY] = node.start_mark.line + 1
+        return mapping
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[no-any-return]
+        except ValueError:
+            raise BadDateError(None, None, str(node.value), node.start_mark) from None
+
+
+EvidenceLoader.add_constructor("tag:yaml.org,2002:timestamp", EvidenceLoader.construct_yaml_timestamp)
+
+
+def read_text(path: Path, display: str) -> str:
+    """Read a UTF-8 file or raise the matching diagnostic."""
+    from dangjian_audit.errors import InputError
+
+    try:
+        if path.is_dir():
+            raise InputError([Diagnostic(display, "is_directory")])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Diagnostic(display, "file_not_found")]) from None
+    except PermissionError:
+        raise InputError([Diagnostic(display, "unreadable", {"reason": "permission denied"})]) from None
+    except IsADirectoryError:
+        raise InputError([Diagnostic(display, "is_directory")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(display, "unreadable", {"reason": exc.strerror or str(exc)})]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError([Diagnostic(display, "not_utf8", {"offset": exc.start}, line, col)]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text
+
+
+def parse(text: str, display: str) -> Any:
+    """Parse one YAML document safely, mapping every YAML problem to a diagnostic."""
+    from dangjian_audit.errors import InputError
+
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise InputError([Diagnostic(display, "empty_file")])
+    try:
+        return yaml.load(text, Loader=EvidenceLoader)  # noqa: S506 - EvidenceLoader is a safe loader
+    except DuplicateKeyError as exc:
+        raise InputError([_marked(display, "duplicate_key", exc, key=exc.problem)]) from None
+    except ReservedKeyError as exc:
+        raise InputError([_marked(display, "reserved_key", exc, key=exc.problem)]) from None
+    except BadDateError as exc:
+        raise InputError([_marked(display, "impossible_date", exc, value=exc.problem)]) from None
+    except yaml.MarkedYAMLError as exc:
+        problem = exc.problem or exc.context or ""
+        code = "yaml_tag" if "could not determine a constructor" in problem else "yaml_syntax"
+        raise InputError([_marked(display, code, exc, detail=problem)]) from None
+    except yaml.YAMLError as exc:
+        raise InputError([Diagnostic(display, "yaml_syntax", {"detail": str(exc)})]) from None
+
+
+def _marked(display: str, code: str, exc: yaml.MarkedYAMLError, **args: Any) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    if mark is None:
+        return Diagnostic(display, code, args)
+    return Diagnostic(display, code, args, mark.line + 1, mark.column + 1)
+
+
+def locate(text: str, loc: tuple[Any, ...]) -> tuple[int | None, int | None, bool]:
+    """Find ``line, column`` of a pydantic error location by composing nodes.
+
+    Returns the deepest node reached and whether the full path was found (a
+    ``missing`` key is reported at its parent mapping).
+    """
+    try:
+        node = yaml.compose(text, Loader=_Base)
+    except yaml.YAMLError:
+        return None, None, False
+    found = True
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(part):
+                    # an unknown key is best shown at the key itself
+                    child = value_node if part != loc[-1] else key_node
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if 0 <= part < len(node.value):
+                child = node.value[part]
+        if child is None:
+            found = False
+            break
+        node = child
+    if node is None:
+        return None, None, False
+    return node.start_mark.line + 1, node.start_mark.column + 1, found
