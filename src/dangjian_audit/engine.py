@@ -32,13 +32,15 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     outcomes = [fn(spec, evidence, ctx) for spec, fn in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
-    if any(o.awaiting for o in outcomes):
-        return Evaluation(ci, "awaiting_inspector", ZERO, outcomes, findings)
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)
     applicable = [(o, spec.weight) for o, (spec, _) in zip(outcomes, ci.checks, strict=True) if o.applicable]
     if not applicable:
         return Evaluation(ci, "not_applicable", ONE, outcomes, findings)
+    automated = [o for o, _ in applicable if not o.awaiting]
+    if any(o.awaiting for o, _ in applicable) and all(o.ratio == ONE for o in automated):
+        # Only the inspector's part is open: the indicator waits for the verdict.
+        return Evaluation(ci, "awaiting_inspector", ZERO, outcomes, findings)
     veto = ind.veto and any(o.veto for o, _ in applicable)
     weight = sum(w for _, w in applicable)
     ratio = sum((o.ratio * w for o, w in applicable), ZERO) / weight

@@ -49,7 +49,7 @@ def validation_diagnostics(exc: ValidationError, text: str, display: str, prefix
             "field": _field_name(loc),
             "input": _short(inp),
             "msg": err["msg"],
-            "expected": ctx.get("expected", ""),
+            "expected": str(ctx.get("expected", "")).replace("' or '", "', '"),
             "limit": next((ctx[k] for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx), ""),
         }
         if err["type"] == "extra_forbidden" and loc:
@@ -105,6 +105,26 @@ def _semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
     return diags
 
 
+def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Diagnostic]:
+    """Out-of-period dates in a file that failed validation, so every problem is reported at once."""
+    period = data.get("period")
+    if not isinstance(period, dict):
+        return []
+    start, end = period.get("start"), period.get("end")
+    if not (isinstance(start, dt.date) and isinstance(end, dt.date)):
+        return []
+    diags = []
+    for section in _DATED:
+        records = data.get(section)
+        for i, rec in enumerate(records if isinstance(records, list) else ()):
+            day = rec.get("date") if isinstance(rec, dict) else None
+            if isinstance(day, dt.date) and not start <= day <= end:
+                line, col, _ = locate(text, (section, i, "date"))
+                diags.append(Diagnostic(display, "date_out_of_period", {
+                    "date": day.isoformat(), "start": start.isoformat(), "end": end.isoformat()}, line, col))
+    return diags
+
+
 def load_evidence(path: Path, display: str | None = None) -> Evidence:
     display = display or str(path)
     text = read_text(path, display)
@@ -114,7 +134,8 @@ def load_evidence(path: Path, display: str | None = None) -> Evidence:
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
-        raise InputError(validation_diagnostics(exc, text, display)) from None
+        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        raise InputError(diags) from None
     diags = _semantic_checks(ev, text, display)
     if diags:
         raise InputError(diags)

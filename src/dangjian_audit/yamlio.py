@@ -32,10 +32,6 @@ class ReservedKeyError(ConstructorError):
     """The evidence uses a key reserved for the loader."""
 
 
-class BadDateError(ConstructorError):
-    """A timestamp-looking scalar that is not a real date (2025-02-30)."""
-
-
 class EvidenceLoader(_Base):  # type: ignore[misc,valid-type]
     """Safe loader: no object tags, no duplicate keys, lines on every mapping."""
 
@@ -58,11 +54,13 @@ class EvidenceLoader(_Base):  # type: ignore[misc,valid-type]
         mapping[LINE_KEY] = node.start_mark.line + 1
         return mapping
 
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime:
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> dt.date | dt.datetime | str:
         try:
             return super().construct_yaml_timestamp(node)  # type: ignore[no-any-return]
         except ValueError:
-            raise BadDateError(None, None, str(node.value), node.start_mark) from None
+            # An impossible date (2025-02-30) stays text; validation then reports it
+            # at its position together with every other problem in the file.
+            return str(node.value)
 
 
 EvidenceLoader.add_constructor("tag:yaml.org,2002:timestamp", EvidenceLoader.construct_yaml_timestamp)
@@ -109,8 +107,6 @@ def parse(text: str, display: str) -> Any:
         raise InputError([_marked(display, "duplicate_key", exc, key=exc.problem)]) from None
     except ReservedKeyError as exc:
         raise InputError([_marked(display, "reserved_key", exc, key=exc.problem)]) from None
-    except BadDateError as exc:
-        raise InputError([_marked(display, "impossible_date", exc, value=exc.problem)]) from None
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or ""
         code = "yaml_tag" if "could not determine a constructor" in problem else "yaml_syntax"

@@ -52,9 +52,10 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if ok and spec.at_least is not None:
         other = resolve(evidence, spec.at_least, ctx)
         ok = other is not None and value >= other
+    key = "detail_missing_items" if spec.contains_all is not None else "detail_value"
     if ok:
-        return Outcome(ONE, "detail_value", {"value": shown})
+        return Outcome(ONE, key, {"value": shown})
     parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
     line = getattr(parent, "src_line", None)
-    return Outcome(ZERO, "detail_value", {"value": shown},
+    return Outcome(ZERO, key, {"value": shown},
                    [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message)])
