@@ -13,8 +13,6 @@ Every mapping the loader builds carries its source line under ``__line__``;
 models keep it as ``src_line`` so findings can point at ``file:line``.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -48,7 +46,7 @@ class Period(Record):
     terms: list[Term] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _ordered(self) -> Period:
+    def _ordered(self) -> "Period":
         if self.end < self.start:
             raise PydanticCustomError("period_order", "period end is before its start")
         return self
@@ -180,7 +178,7 @@ class Meeting(Record):
     vote: Vote | None = None
 
     @model_validator(mode="after")
-    def _attendance(self) -> Meeting:
+    def _attendance(self) -> "Meeting":
         if self.present > self.expected:
             raise PydanticCustomError("present_exceeds_expected", "more present than expected")
         return self

@@ -57,7 +57,8 @@ class Outcome:
 def share_outcome(good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any) -> Outcome:
     share = Fraction(good, total) if total else ZERO
     ratio = ONE if total and share >= min_share else share
-    return Outcome(ratio, key, {"good": good, "total": total, **args}, findings)
+    # Once the required share is reached, the remaining records are not gaps.
+    return Outcome(ratio, key, {"good": good, "total": total, **args}, findings if ratio < ONE else [])
 
 
 @dataclass

@@ -52,7 +52,9 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if ok and spec.at_least is not None:
         other = resolve(evidence, spec.at_least, ctx)
         ok = other is not None and value >= other
-    key = "detail_missing_items" if spec.contains_all is not None else "detail_value"
+    key = "detail_value"
+    if spec.contains_all is not None:
+        key = "detail_missing_items" if shown else "detail_all_items"
     if ok:
         return Outcome(ONE, key, {"value": shown})
     parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
