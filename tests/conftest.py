@@ -28,3 +28,38 @@ def ruleset():  # type: ignore[no-untyped-def]
     from dangjian_audit.loading import load_ruleset
 
     return load_ruleset()
+
+
+def assert_golden(path: Path, actual: str, update: bool) -> None:
+    """Compare with a golden file, or rewrite it with ``--update-golden``; a failure shows a unified diff."""
+    import difflib
+
+    if update or not path.exists():
+        if not update:
+            pytest.fail(f"golden file {path.name} is missing; run pytest --update-golden to create it")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="\n")
+        return
+    expected = path.read_text(encoding="utf-8")
+    if actual != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(keepends=True), actual.splitlines(keepends=True),
+                                            fromfile=f"golden/{path.name}", tofile="actual", n=2))
+        pytest.fail(f"output differs from {path.name} (refresh with pytest --update-golden):\n{diff[:6000]}",
+                    pytrace=False)
+
+
+def run_cli(args: list[str]) -> tuple[int, str, str]:
+    """Run the CLI in-process from the repository root; returns (exit code, stdout, stderr)."""
+    import os
+
+    from typer.testing import CliRunner
+
+    from dangjian_audit.cli import app
+
+    old = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        result = CliRunner().invoke(app, args, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    return result.exit_code, result.stdout, result.stderr

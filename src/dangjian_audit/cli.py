@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from dangjian_audit.models.result import SchoolReport
 
 EXIT_HELP = """
+\b
 Exit codes / 退出码:
   0  every file passes the gate / 全部通过
   1  a file fails the gate (score below --fail-under, a veto, or below --min-level) / 未通过门槛
@@ -176,7 +177,7 @@ def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Rules
     return render_text(reports, msgs, color=color)
 
 
-@app.command()
+@app.command(epilog=EXIT_HELP)
 def check(
     files: Annotated[list[Path], typer.Argument(help="Evidence YAML file(s).", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Report format.")] = CheckFormat.text,
@@ -189,10 +190,7 @@ def check(
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
-    """Score evidence files and report the gaps.
-
-    Exit codes: 0 pass, 1 gate failed, 2 usage error, 3 invalid input.
-    """
+    """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
     from dangjian_audit.errors import InputError
     from dangjian_audit.report import audit_file
     from dangjian_audit.scoring import gate_line

@@ -1,0 +1,206 @@
+"""The command line: every exit code, determinism, offline HTML, profiles and catalogs."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, run_cli
+
+PROVINCE = "examples/province-chengguan-middle.yaml"
+VETO = "examples/veto-chengguan-no2-junior.yaml"
+COUNTY = "examples/county-houliu-primary.yaml"
+
+EXPECTED = {  # example -> (exit code, grade, level, veto)
+    "province-chengguan-middle.yaml": (0, "excellent", "province", []),
+    "city-jiangbei-primary.yaml": (0, "excellent", "city", []),
+    "county-houliu-primary.yaml": (0, "qualified", None, []),
+    "veto-chengguan-no2-junior.yaml": (1, "unqualified", None, ["FZ-06"]),
+    "new-branch-raofeng-nine-year.yaml": (0, "excellent", "city", []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_examples_expected_outcome(name: str) -> None:
+    code, out, _ = run_cli(["check", f"examples/{name}", "--format", "json", "--as-of", "2025-12-31"])
+    report = json.loads(out)
+    exit_code, grade, level, veto = EXPECTED[name]
+    assert code == exit_code
+    assert report["grade"]["id"] == grade
+    assert (report["level"] or {}).get("id") == level
+    assert report["veto"] == veto
+    assert len(report["indicators"]) == 47
+    assert sum(d["max"] for d in report["dimensions"]) == 100
+    assert report["catalog"]["id"] and report["catalog"]["version"]
+    assert report["as_of"] == "2025-12-31"
+    for ind in report["indicators"]:
+        assert {"id", "dimension", "status", "points", "max", "findings"} <= set(ind)
+
+
+def test_every_example_is_listed() -> None:
+    assert sorted(p.name for p in EXAMPLES.glob("*.yaml")) == sorted(EXPECTED)
+
+
+def test_exit_1_when_below_fail_under() -> None:
+    code, _, err = run_cli(["check", COUNTY, "--as-of", "2025-12-31", "--fail-under", "80", "--format", "json"])
+    assert code == 1
+    assert "80" in err
+
+
+def test_exit_0_for_veto_school_without_veto_gate() -> None:
+    code, _, _ = run_cli(["check", VETO, "--as-of", "2025-12-31", "--no-fail-on-veto", "--fail-under", "50",
+                          "--format", "json"])
+    assert code == 0
+
+
+def test_min_level_gate() -> None:
+    assert run_cli(["check", COUNTY, "--as-of", "2025-12-31", "--min-level", "county", "-f", "json"])[0] == 1
+    assert run_cli(["check", PROVINCE, "--as-of", "2025-12-31", "--min-level", "province", "-f", "json"])[0] == 0
+
+
+@pytest.mark.parametrize("args", [
+    ["check", PROVINCE, "--as-of", "2025-13-45"],
+    ["check", PROVINCE, "--format", "pdf"],
+    ["check", PROVINCE, "--no-such-option"],
+    ["check"],
+    ["catalog", "show", "XX-99"],
+])
+def test_exit_2_usage_errors(args: list[str]) -> None:
+    code, _, err = run_cli(args)
+    assert code == 2
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("target", "code_name"), [
+    ("examples/no-such-file.yaml", "file_not_found"),
+    ("examples", "is_directory"),
+    ("examples/invalid/empty.yaml", "empty_file"),
+])
+def test_exit_3_unreadable_inputs(target: str, code_name: str) -> None:
+    code, out, err = run_cli(["check", target, "--as-of", "2025-12-31"])
+    assert code == 3
+    assert f"error [{code_name}]" in err
+    assert err.startswith(target + ":")
+
+
+def test_one_bad_file_among_good_ones_still_reports_the_good() -> None:
+    code, out, err = run_cli(["check", PROVINCE, "examples/invalid/duplicate-key.yaml", "--format", "json",
+                              "--as-of", "2025-12-31"])
+    assert code == 3
+    assert json.loads(out)["school"]["code"] == "610924-0101"
+    assert "duplicate-key.yaml:9:3: error [duplicate_key]" in err
+
+
+def test_markdown_is_byte_identical_across_runs() -> None:
+    first = run_cli(["check", COUNTY, "--format", "markdown", "--as-of", "2025-12-31"])[1]
+    second = run_cli(["check", COUNTY, "--format", "markdown", "--as-of", "2025-12-31"])[1]
+    assert first == second and first
+
+
+def test_as_of_changes_only_the_audit_date_dependent_parts() -> None:
+    early = json.loads(run_cli(["check", COUNTY, "-f", "json", "--as-of", "2025-09-01"])[1])
+    late = json.loads(run_cli(["check", COUNTY, "-f", "json", "--as-of", "2026-06-30"])[1])
+    assert early["as_of"] == "2025-09-01"
+    # the term ends 2025-03-15 with an approved extension to 2026-03-10: valid early, lapsed late
+    status = {i["id"]: i["status"] for i in early["indicators"]}, {i["id"]: i["status"] for i in late["indicators"]}
+    assert status[0]["JC-03"] == "partial" and status[1]["JC-03"] == "partial"
+    jc03_late = next(i for i in late["indicators"] if i["id"] == "JC-03")
+    assert any("2025-03-15" in f["message"] for f in jc03_late["findings"])
+
+
+def test_html_is_self_contained(tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    code, _, _ = run_cli(["check", VETO, "--format", "html", "--as-of", "2025-12-31", "--output", str(out)])
+    assert code == 1
+    html = out.read_text(encoding="utf-8")
+    assert "<svg" in html and "<style>" in html and "@page { size: A4" in html
+    for pattern in (r"<script", r"<link", r"\ssrc=", r"href=", r"url\(", r"@import"):
+        assert not re.search(pattern, html, re.IGNORECASE), pattern
+
+
+def test_html_escapes_evidence_text(tmp_path: Path) -> None:
+    text = (ROOT / PROVINCE).read_text(encoding="utf-8")
+    evil = tmp_path / "evil.yaml"
+    evil.write_text(text.replace("name: 石泉县城关中学", "name: \"<script>alert(1)</script>中学\""), encoding="utf-8")
+    code, out, _ = run_cli(["check", str(evil), "--format", "html", "--as-of", "2025-12-31"])
+    assert code == 0
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_catalog_list_json() -> None:
+    code, out, _ = run_cli(["catalog", "list", "--format", "json"])
+    data = json.loads(out)
+    assert code == 0
+    assert len(data["indicators"]) == 47 and len(data["dimensions"]) == 5
+    assert sum(d["points"] for d in data["dimensions"]) == 100
+
+
+def test_catalog_show_text_and_json() -> None:
+    code, out, _ = run_cli(["catalog", "show", "jc-05", "--lang", "en"])
+    assert code == 0 and "Branch committee meetings" in out
+    data = json.loads(run_cli(["catalog", "show", "JC-05", "--format", "json"])[1])
+    assert data["id"] == "JC-05" and [c["kind"] for c in data["checks"]] == ["coverage", "quorum"]
+
+
+def test_profile_overrides_thresholds_and_lines(tmp_path: Path) -> None:
+    profile = tmp_path / "county.yaml"
+    profile.write_text("name: 石泉县\nsettings: {exempt_months: [1, 2, 7, 8]}\n"
+                       "params: {JZ-07: {attendance: 0.6}}\nscoring: {grades: {qualified: 70}}\n", encoding="utf-8")
+    base = json.loads(run_cli(["check", COUNTY, "-f", "json", "--as-of", "2025-12-31"])[1])
+    code, out, _ = run_cli(["check", COUNTY, "-f", "json", "--as-of", "2025-12-31", "--profile", str(profile)])
+    relaxed = json.loads(out)
+    status = {i["id"]: i["status"] for i in relaxed["indicators"]}
+    assert relaxed["profile"] == "石泉县"
+    assert status["JC-05"] == "met" and status["JZ-07"] == "met"
+    assert relaxed["total"] > base["total"]
+    assert code == (1 if relaxed["total"] < 70 else 0)
+
+
+def test_bad_profile_is_exit_3_with_position(tmp_path: Path) -> None:
+    profile = tmp_path / "county.yaml"
+    profile.write_text("name: x\nscoring:\n  grades: {qualifed: 70}\n", encoding="utf-8")
+    code, _, err = run_cli(["check", COUNTY, "--profile", str(profile)])
+    assert code == 3
+    assert f"{profile}:3:" in err
+
+
+def test_broken_catalog_is_exit_3_with_position(tmp_path: Path) -> None:
+    catalog = tmp_path / "indicators"
+    shutil.copytree(ROOT / "indicators", catalog)
+    jc = catalog / "JC.yaml"
+    jc.write_text(jc.read_text(encoding="utf-8").replace("kind: organization_setup", "kind: organisation_setup"),
+                  encoding="utf-8")
+    code, _, err = run_cli(["check", COUNTY, "--catalog", str(catalog)])
+    assert code == 3
+    assert re.search(r"JC\.yaml:\d+:\d+: error \[catalog_unknown_kind\]", err)
+
+
+def test_help_documents_exit_codes() -> None:
+    code, out, _ = run_cli(["--help"])
+    assert code == 0
+    for n in ("0", "1", "2", "3"):
+        assert re.search(rf"^\s+{n}\s", out, re.MULTILINE)
+
+
+def test_runs_as_module_from_another_directory(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "dangjian_audit", "check", str(ROOT / PROVINCE), "-f", "json",
+                             "--as-of", "2025-12-31"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["level"]["id"] == "province"
+
+
+def test_json_run_does_not_import_rich_or_jinja() -> None:
+    code = ("import sys\nfrom dangjian_audit.cli import app\n"
+            f"try:\n    app(['check', {str(ROOT / PROVINCE)!r}, '-f', 'json', '-o', {str(ROOT / 'out.tmp.json')!r}])\n"
+            "except SystemExit:\n    pass\nprint(sorted(m for m in ('rich', 'jinja2') if m in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
+    (ROOT / "out.tmp.json").unlink(missing_ok=True)
+    assert result.stdout.strip() == "[]", result.stderr

@@ -1,0 +1,49 @@
+"""Golden files for the reports of every example and the errors of every broken example.
+
+Refresh after an intended change with ``pytest --update-golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import EXAMPLES, ROOT, assert_golden, run_cli
+
+GOLDEN = ROOT / "tests" / "golden"
+SCHOOLS = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
+BROKEN = sorted(p.name for p in (EXAMPLES / "invalid").glob("*.yaml"))
+FORMATS = {"text": "txt", "markdown": "md", "html": "html", "json": "json"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_report_golden(school: str, fmt: str, update_golden: bool) -> None:
+    code, out, _ = run_cli(["check", f"examples/{school}", "--format", fmt, "--as-of", "2025-12-31"])
+    assert code in (0, 1)
+    assert_golden(GOLDEN / f"{school.removesuffix('.yaml')}.{FORMATS[fmt]}", out, update_golden)
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json"])
+def test_english_report_golden(fmt: str, update_golden: bool) -> None:
+    school = "county-houliu-primary"
+    code, out, _ = run_cli(["check", f"examples/{school}.yaml", "--format", fmt, "--as-of", "2025-12-31",
+                            "--lang", "en"])
+    assert code == 0
+    assert_golden(GOLDEN / f"{school}.en.{FORMATS[fmt]}", out, update_golden)
+
+
+@pytest.mark.parametrize("broken", BROKEN)
+def test_error_golden(broken: str, update_golden: bool) -> None:
+    code, out, err = run_cli(["check", f"examples/invalid/{broken}", "--as-of", "2025-12-31"])
+    assert code == 3
+    assert out == ""
+    assert "Traceback" not in err
+    for line in err.splitlines():
+        assert line.startswith(f"examples/invalid/{broken}")
+    assert_golden(GOLDEN / "invalid" / f"{broken.removesuffix('.yaml')}.txt", err, update_golden)
+
+
+def test_error_golden_english(update_golden: bool) -> None:
+    code, _, err = run_cli(["check", "examples/invalid/unknown-keys-and-types.yaml", "--lang", "en"])
+    assert code == 3
+    assert_golden(GOLDEN / "invalid" / "unknown-keys-and-types.en.txt", err, update_golden)
