@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
+from dangjian_audit.errors import EXIT_GATE, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
     from dangjian_audit.loading import Ruleset
@@ -31,6 +33,16 @@ Exit codes / 退出码:
   3  a file or the catalog is invalid or unreadable / 文件或指标目录无效、无法读取
 """
 
+
+def _version(value: bool) -> None:
+    if value:
+        from dangjian_audit import __version__
+        from dangjian_audit.yamlio import LOADER_NAME
+
+        sys.stdout.write(f"dangjian-audit {__version__} (YAML loader: {LOADER_NAME})\n")
+        raise typer.Exit(0)
+
+
 app = typer.Typer(
     name="dangjian-audit",
     help="Check school Party-building (党建\"双创\") evidence against the 47-indicator catalog.\n" + EXIT_HELP,
@@ -39,6 +51,16 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and the YAML loader in use.")] = False,
+) -> None:
+    """Check school Party-building (党建"双创") evidence against the 47-indicator catalog."""
+
+
 catalog_app = typer.Typer(help="Show the indicator catalog.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(catalog_app, name="catalog")
 
@@ -96,7 +118,7 @@ def _err(text: str) -> None:
 
 def _usage(msgs: Messages, code: str, **args: Any) -> typer.Exit:
     _err(f"dangjian-audit: error [{code}] " + msgs.error(code, args))
-    return typer.Exit(2)
+    return typer.Exit(EXIT_USAGE)
 
 
 def _as_of(value: str | None, msgs: Messages) -> dt.date:
@@ -111,14 +133,17 @@ def _as_of(value: str | None, msgs: Messages) -> dt.date:
 def _ruleset(catalog: Path | None, profile: Path | None, msgs: Messages) -> Ruleset:
     from dangjian_audit.errors import InputError
     from dangjian_audit.loading import load_profile, load_ruleset
+    from dangjian_audit.yamlio import HAS_LIBYAML
 
+    if not HAS_LIBYAML:
+        _err(msgs.ui("loader_warning"))
     try:
         prof = load_profile(profile) if profile else None
         return load_ruleset(catalog, prof)
     except InputError as exc:
         for d in exc.diagnostics:
             _err(d.render(msgs))
-        raise typer.Exit(3) from None
+        raise typer.Exit(EXIT_INVALID) from None
 
 
 def _write(text: str, output: Path | None, msgs: Messages) -> None:
@@ -217,7 +242,7 @@ def check(
     if reports or format.value in ("sarif", "junit", "json"):
         color = output is None and format is CheckFormat.text and sys.stdout.isatty()
         _write(render(format.value, reports, msgs, ruleset, color), output, msgs)
-    raise typer.Exit(3 if invalid else (1 if failed else 0))
+    raise typer.Exit(EXIT_INVALID if invalid else (EXIT_GATE if failed else EXIT_OK))
 
 
 @catalog_app.command("list")

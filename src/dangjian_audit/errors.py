@@ -16,12 +16,3 @@ class InputError(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__(f"{len(diagnostics)} problem(s)")
         self.diagnostics = sorted(diagnostics, key=Diagnostic.sort_key)
-
-
-class UsageError(Exception):
-    """The command line asks for something impossible; ``code`` keys the message tables."""
-
-    def __init__(self, code: str, **args: object) -> None:
-        super().__init__(code)
-        self.code = code
-        self.args_ = args

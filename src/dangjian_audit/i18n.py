@@ -14,7 +14,7 @@ import yaml
 LANGS = ("zh", "en")
 
 
-class _SafeDict(dict[str, Any]):
+class SafeDict(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
@@ -41,14 +41,14 @@ class Messages:
         return str(value)
 
     def fmt(self, section: str, key: str, args: dict[str, Any] | None = None) -> str:
-        return self.get(section, key).format_map(_SafeDict(args or {}))
+        return self.get(section, key).format_map(SafeDict(args or {}))
 
     def error(self, code: str, args: dict[str, Any]) -> str:
         template = self.table["errors"].get(code)
         if template is None:
             # Unknown pydantic error types fall back to pydantic's own text.
             template = self.table["errors"]["fallback"]
-        return str(template).format_map(_SafeDict(args))
+        return str(template).format_map(SafeDict(args))
 
     def ui(self, key: str, **args: Any) -> str:
         return self.fmt("ui", key, args)

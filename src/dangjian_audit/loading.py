@@ -326,7 +326,3 @@ def _apply_profile_scoring(scoring: Scoring, profile: Profile | None) -> Scoring
     levels = [lv.model_copy(update={"min": ps.levels.get(lv.id, lv.min)}) for lv in scoring.levels]
     cap = ps.veto_cap if ps.veto_cap is not None else scoring.veto_cap
     return scoring.model_copy(update={"grades": grades, "levels": levels, "veto_cap": cap})
-
-
-def parse_date(text: str) -> dt.date:
-    return dt.date.fromisoformat(text)

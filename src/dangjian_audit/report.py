@@ -8,7 +8,7 @@ from pathlib import Path
 
 from dangjian_audit import __version__
 from dangjian_audit.engine import Evaluation, evaluate
-from dangjian_audit.i18n import Messages
+from dangjian_audit.i18n import Messages, SafeDict
 from dangjian_audit.loading import Ruleset, load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
@@ -30,7 +30,7 @@ from dangjian_audit.scoring import Score, score
 
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
     if f.text is not None:
-        body = msgs.text(f.text.model_dump()).format_map(_Safe(f.args))
+        body = f.text.get(msgs.lang).format_map(SafeDict(f.args))
         prefix = "value_prefix" if f.key == "value_rule" and f.args.get("value") not in (None, "") else "record_prefix"
         message = msgs.fmt("findings", prefix, dict(f.args) | {"text": body})
     else:
@@ -41,11 +41,6 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
         message = msgs.fmt("findings", f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
     return FindingOut(code=f.key, message=message, location=loc)
-
-
-class _Safe(dict):  # type: ignore[type-arg]
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
