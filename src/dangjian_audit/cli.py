@@ -263,3 +263,27 @@ def catalog_show(
 
 def main() -> None:
     app()
+
+
+class SchemaKind(str, Enum):
+    evidence = "evidence"
+    report = "report"
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[SchemaKind, typer.Argument(help="evidence: the evidence file; report: the JSON report.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Print the JSON Schema of the evidence file or of the JSON report.
+
+    Regenerate the repository copies with
+    `dangjian-audit schema evidence --output schemas/evidence.schema.json` and
+    `dangjian-audit schema report --output schemas/report.schema.json`.
+    """
+    from dangjian_audit.schema import dumps, evidence_schema, report_schema
+
+    msgs = _messages(lang)
+    schema = evidence_schema(lang.value) if kind is SchemaKind.evidence else report_schema(lang.value)
+    _write(dumps(schema), output, msgs)
