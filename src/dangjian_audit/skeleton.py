@@ -20,14 +20,6 @@ from dangjian_audit.loading import Ruleset
 from dangjian_audit.reporters.templated import environment
 from dangjian_audit.schema import evidence_schema
 
-# Values for the required keys of the required sections; the rest are commented examples.
-_FILLED = {
-    ("school", "type"): "primary",
-    ("organization", "type"): "branch",
-    ("organization", "formal_members"): "0",
-}
-
-
 @dataclass(frozen=True)
 class Row:
     """One YAML line: ``indent`` spaces, an optional ``# ``, an optional ``- `` and ``key: value  # comment``."""
@@ -97,16 +89,16 @@ class _Builder:
             return f"[{items['enum'][0]}]" if "enum" in items else "[]"
         return ""
 
-    def fields(self, model: dict[str, Any], indent: int, commented: bool, filled: tuple[str, ...] = (),
+    def fields(self, model: dict[str, Any], indent: int, commented: bool, filled: dict[str, str] | None = None,
                first_dash: bool = False) -> list[Row]:
-        """Rows for a model's fields; ``filled`` names the section whose required values are written out."""
+        """Rows for a model's fields; with ``filled``, required fields are written out (with those values)."""
         rows: list[Row] = []
         required = set(model.get("required", ()))
         for n, (name, prop) in enumerate(model["properties"].items()):
             dash = first_dash and n == 0
             shape = self.resolve(prop)
             is_required = name in required
-            off = commented or not (filled and is_required)
+            off = commented or filled is None or not is_required
             comment = self.comment(prop, is_required)
             if "properties" in shape:
                 rows.append(Row(indent, name, "", comment, off, dash))
@@ -119,7 +111,7 @@ class _Builder:
                 default = prop.get("default")
                 sample = str(default).lower() if isinstance(default, bool) else (
                     str(default) if isinstance(default, (str, int, float)) else self._sample(shape))
-                value = _FILLED.get((*filled, name), sample)
+                value = (filled or {}).get(name, sample)
                 rows.append(Row(indent, name, value, comment, off, dash))
         if first_dash:
             rows = [rows[0]] + [Row(r.indent + 2, r.key, r.value, r.comment, r.commented, r.dash) for r in rows[1:]]
@@ -132,36 +124,30 @@ def skeleton_view(ruleset: Ruleset, msgs: Messages, year: int, school_name: str 
     start, end = school_year(year)
     builder = _Builder(schema, msgs, start)
     placeholder = msgs.ui("init_placeholder")
+    # values for the required fields of the required sections; everything else is a commented example
+    filled = {
+        "period": {"kind": "school_year", "start": start.isoformat(), "end": end.isoformat()},
+        "school": {"code": _quote(placeholder), "name": _quote(school_name or placeholder), "type": "primary"},
+        "organization": {"type": "branch", "formal_members": "0"},
+    }
     users: dict[str, list[str]] = {}
     for ci in ruleset.indicators:
-        ind = ci.indicator
-        for path in ind.evidence:
-            users.setdefault(path.split(".")[0], [])
-            label = f"{ind.id} {ind.title.get(msgs.lang)}"
-            if label not in users[path.split(".")[0]]:
-                users[path.split(".")[0]].append(label)
+        label = f"{ci.indicator.id} {ci.indicator.title.get(msgs.lang)}"
+        sections_used = {path.split(".")[0] for path in ci.indicator.evidence}
         if any(getattr(spec, "kind", None) == "manual" for spec, _ in ci.checks):
-            users.setdefault("inspector", []).append(f"{ind.id} {ind.title.get(msgs.lang)}")
+            sections_used.add("inspector")
+        for key in sorted(sections_used):
+            users.setdefault(key, []).append(label)
     sections = []
+    required = set(schema.get("required", ()))
     for key, prop in schema["properties"].items():
         shape = builder.resolve(prop)
         section = Section(key, prop["title"], prop["description"], users.get(key, []))
-        if key == "schema_version":
+        if "const" in shape:
             section.rows = [Row(0, key, str(shape["const"]))]
-        elif key == "period":
-            section.rows = [Row(0, key), Row(2, "kind", "school_year", builder.comment(shape["properties"]["kind"], True)),
-                            Row(2, "start", start.isoformat(), builder.comment(shape["properties"]["start"], True)),
-                            Row(2, "end", end.isoformat(), builder.comment(shape["properties"]["end"], True))]
-            terms = builder.fields({"properties": {"terms": shape["properties"]["terms"]}}, 2, True)
-            section.rows.extend(terms)
-        elif key == "school":
-            rows = builder.fields(shape, 2, False, filled=("school",))
-            values = {"code": _quote(placeholder), "name": _quote(school_name or placeholder)}
-            section.rows = [Row(0, key)] + [Row(r.indent, r.key, values.get(r.key, r.value), r.comment, r.commented)
-                                             if r.indent == 2 else r for r in rows]
         elif "properties" in shape:
-            required = key in schema.get("required", ())
-            section.rows = [Row(0, key)] + builder.fields(shape, 2, not required, filled=(key,) if required else ())
+            values = filled.get(key, {}) if key in required else None
+            section.rows = [Row(0, key)] + builder.fields(shape, 2, False, values)
         else:
             item = builder.resolve(shape["items"])
             section.rows = [Row(0, key)] + builder.fields(item, 2, True, first_dash=True)
