@@ -20,6 +20,7 @@ from dangjian_audit.loading import Ruleset
 from dangjian_audit.reporters.templated import environment
 from dangjian_audit.schema import evidence_schema
 
+
 @dataclass(frozen=True)
 class Row:
     """One YAML line: ``indent`` spaces, an optional ``# ``, an optional ``- `` and ``key: value  # comment``."""
