@@ -286,3 +286,60 @@ def catalog_show(
 
 def main() -> None:
     app()
+
+
+class SchemaKind(str, Enum):
+    evidence = "evidence"
+    report = "report"
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[SchemaKind, typer.Argument(help="evidence: the evidence file; report: the JSON report.")],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Print the JSON Schema of the evidence file or of the JSON report.
+
+    Regenerate the repository copies with
+    `dangjian-audit schema evidence --output schemas/evidence.schema.json` and
+    `dangjian-audit schema report --output schemas/report.schema.json`.
+    """
+    from dangjian_audit.schema import dumps, evidence_schema, report_schema
+
+    msgs = _messages(lang)
+    schema = evidence_schema(lang.value) if kind is SchemaKind.evidence else report_schema(lang.value)
+    _write(dumps(schema), output, msgs)
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Optional[Path], typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
+    school_name: Annotated[Optional[str], typer.Option("--school-name", help="The school's full name.")] = None,
+    year: Annotated[
+        Optional[int], typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31.")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Write a commented evidence skeleton covering the sections every indicator needs.
+
+    Exit codes: 0 written, 2 the file exists (use --force) or a bad option, 3 invalid catalog.
+    """
+    from dangjian_audit.skeleton import render_skeleton
+
+    msgs = _messages(lang)
+    if year is None:
+        today = dt.date.today()
+        year = today.year if today.month >= 9 else today.year - 1
+    if not 2000 <= year <= 2100:
+        raise _usage(msgs, "usage_bad_year", year=year)
+    if path is not None and path.is_dir():
+        raise _usage(msgs, "usage_output_is_dir", path=str(path))
+    if path is not None and path.exists() and not force:
+        raise _usage(msgs, "usage_output_exists", path=str(path))
+    ruleset = _ruleset(catalog, None, msgs)
+    _write(render_skeleton(ruleset, msgs, year, school_name), path, msgs)
+    if path is not None:
+        _err(msgs.ui("written", path=str(path)))

@@ -1,0 +1,100 @@
+"""JUnit XML for CI test-report views (GitLab ``artifacts:reports:junit``, Jenkins xUnit).
+
+One ``testsuite`` per school, one ``testcase`` per indicator (classname = its
+dimension, name = id and title). Not met, partially met and insufficient
+evidence become a ``failure`` whose message is the findings; awaiting the
+inspector and not applicable become ``skipped``; met is a passing testcase.
+The document follows the Jenkins xUnit ``junit-10.xsd``.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from dangjian_audit.i18n import Messages
+from dangjian_audit.models.result import IndicatorResult, SchoolReport
+
+FAILED = ("not_met", "partial", "insufficient_evidence")
+SKIPPED = ("awaiting_inspector", "not_applicable")
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
+# Characters XML 1.0 cannot carry at all; evidence notes are user text and may contain them.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _reason(ind: IndicatorResult, msgs: Messages) -> str:
+    messages = [f.message for f in ind.findings]
+    return msgs.ui("list_separator").join(messages) if messages else ind.status_label
+
+
+def _body(ind: IndicatorResult, msgs: Messages) -> str:
+    lines = [msgs.ui("junit_status", status=ind.status_label, lost=_num(ind.lost), max=_num(ind.max))]
+    for f in ind.findings:
+        where = f" ({f.location.path}:{f.location.line})" if f.location and f.location.line else ""
+        lines.append(f"- {f.message}{where}")
+    lines.append(msgs.ui("labelled", label=msgs.ui("fix"), text=ind.remediation))
+    lines.append(msgs.ui("labelled", label=msgs.ui("computation"), text=ind.computation))
+    return "\n".join(lines)
+
+
+def _testcase(parent: ET.Element, ind: IndicatorResult, msgs: Messages) -> None:
+    case = ET.SubElement(parent, "testcase", {"classname": ind.dimension, "name": _clean(f"{ind.id} {ind.title}")})
+    if ind.status in FAILED:
+        failure = ET.SubElement(case, "failure", {"type": ind.status, "message": _clean(_reason(ind, msgs))})
+        failure.text = _clean(_body(ind, msgs))
+    elif ind.status in SKIPPED:
+        ET.SubElement(case, "skipped", {"type": ind.status, "message": _clean(_reason(ind, msgs))})
+
+
+def _testsuite(parent: ET.Element, report: SchoolReport, msgs: Messages) -> tuple[int, int, int]:
+    tests = len(report.indicators)
+    failures = sum(1 for i in report.indicators if i.status in FAILED)
+    skipped = sum(1 for i in report.indicators if i.status in SKIPPED)
+    suite = ET.SubElement(parent, "testsuite", {
+        "name": _clean(f"{report.school.code} {report.school.name}"),
+        "tests": str(tests),
+        "failures": str(failures),
+        "errors": "0",
+        "skipped": str(skipped),
+        "timestamp": report.as_of,
+        "file": _clean(report.source),
+    })
+    props = ET.SubElement(suite, "properties")
+    values = {
+        "source": report.source,
+        "school.code": report.school.code,
+        "period": f"{report.period.start}/{report.period.end}",
+        "catalog": f"{report.catalog.id} {report.catalog.version}",
+        "total": _num(report.total),
+        "max": _num(report.max),
+        "grade": report.grade.id,
+        "level": report.level.id if report.level else "",
+        "veto": ",".join(report.veto),
+    }
+    for name, value in values.items():
+        ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
+    for ind in report.indicators:
+        _testcase(suite, ind, msgs)
+    return tests, failures, skipped
+
+
+def render_junit(reports: list[SchoolReport], msgs: Messages) -> str:
+    root = ET.Element("testsuites", {"name": "dangjian-audit"})
+    tests = failures = 0
+    for report in reports:
+        t, f, _ = _testsuite(root, report, msgs)
+        tests += t
+        failures += f
+    root.set("tests", str(tests))
+    root.set("failures", str(failures))
+    root.set("errors", "0")
+    ET.indent(root)
+    return XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
