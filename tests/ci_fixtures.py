@@ -54,6 +54,7 @@ _BASE: dict[str, Any] = {
     "documents": [
         {"id": "DOC-1", "kind": "party_meeting_rules", "adopted": D(2023, 3, 1), "approved_by_party": True},
         {"id": "DOC-2", "kind": "annual_plan", "adopted": D(2024, 9, 2)},
+        {"id": "DOC-3", "kind": "brand_plan", "adopted": D(2024, 9, 2)},
     ],
     "decisions": [
         {"id": "DEC-1", "title": "操场改造", "major": True, "category": "project", "amount_yuan": 300000,
@@ -62,6 +63,9 @@ _BASE: dict[str, Any] = {
     "activities": [
         {"id": "A-01", "kind": "flag_ceremony", "date": D(2024, 9, 2), "participants": 900},
         {"id": "A-02", "kind": "volunteer", "date": D(2024, 10, 12), "by_role": "member", "participants": 20},
+        # FZ-05's automated part is met, so the indicator waits for the inspector's verdict.
+        *({"id": f"B-0{i}", "kind": "brand", "date": D(2024, 9 + i, 15)} for i in range(1, 4)),
+        {"id": "B-04", "kind": "brand", "date": D(2025, 3, 15)},
     ],
     "incidents": [],
 }

@@ -284,10 +284,6 @@ def catalog_show(
     _write(text, None, msgs)
 
 
-def main() -> None:
-    app()
-
-
 class SchemaKind(str, Enum):
     evidence = "evidence"
     report = "report"
@@ -343,3 +339,7 @@ def init_command(
     _write(render_skeleton(ruleset, msgs, year, school_name), path, msgs)
     if path is not None:
         _err(msgs.ui("written", path=str(path)))
+
+
+def main() -> None:
+    app()
