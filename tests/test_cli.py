@@ -107,9 +107,11 @@ def test_as_of_changes_only_the_audit_date_dependent_parts() -> None:
     early = json.loads(run_cli(["check", COUNTY, "-f", "json", "--as-of", "2025-09-01"])[1])
     late = json.loads(run_cli(["check", COUNTY, "-f", "json", "--as-of", "2026-06-30"])[1])
     assert early["as_of"] == "2025-09-01"
-    # the term ends 2025-03-15 with an approved extension to 2026-03-10: valid early, lapsed late
+    # The term ended 2025-03-15 with an approved extension to 2026-03-10: covered early; late, the
+    # extension has expired and the term is more than a year overdue, which is a veto.
     status = {i["id"]: i["status"] for i in early["indicators"]}, {i["id"]: i["status"] for i in late["indicators"]}
-    assert status[0]["JC-03"] == "partial" and status[1]["JC-03"] == "partial"
+    assert status[0]["JC-03"] == "partial" and early["veto"] == []
+    assert status[1]["JC-03"] == "not_met" and late["veto"] == ["JC-03"]
     jc03_late = next(i for i in late["indicators"] if i["id"] == "JC-03")
     assert any("2025-03-15" in f["message"] for f in jc03_late["findings"])
 

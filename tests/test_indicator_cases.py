@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from dangjian_audit.engine import evaluate
-from dangjian_audit.loading import load_ruleset
+from dangjian_audit.loading import load_ruleset, semantic_checks
 from dangjian_audit.models.catalog import Profile
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.yamlio import parse
@@ -119,6 +119,8 @@ def _ruleset_for(case: dict[str, Any], default: Any) -> Any:
 
 def _status(ruleset: Any, indicator: str, data: dict[str, Any]) -> tuple[str, bool]:
     evidence = Evidence.model_validate(data)
+    # The loader's cross-field checks (dates in the period, unique ids, meeting links) must pass too.
+    assert semantic_checks(evidence, "", "case") == []
     only = [ev for ev in evaluate(ruleset, evidence, AS_OF) if ev.compiled.indicator.id == indicator]
     assert only, f"no indicator {indicator}"
     return only[0].status, only[0].veto_triggered

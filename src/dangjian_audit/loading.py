@@ -72,7 +72,7 @@ def _short(value: Any) -> str:
 _DATED = ("meetings", "activities", "talks", "incidents")
 
 
-def _semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
+def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
     """Checks beyond types: dates inside the period, unique ids, meeting references."""
     diags: list[Diagnostic] = []
     start, end = ev.period.start, ev.period.end
@@ -136,7 +136,7 @@ def load_evidence(path: Path, display: str | None = None) -> Evidence:
     except ValidationError as exc:
         diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
-    diags = _semantic_checks(ev, text, display)
+    diags = semantic_checks(ev, text, display)
     if diags:
         raise InputError(diags)
     return ev

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from dangjian_audit.models.catalog import Text
 from dangjian_audit.models.evidence import Evidence, Meeting
@@ -116,6 +116,41 @@ def collection(ctx: Context, name: str) -> list[Any] | None:
 Scalar = str | int | float | bool
 
 
+def _fraction(value: Any) -> Fraction:
+    """Exact ratios: ``2/3`` stays two-thirds (0.6667 would not be 不少于三分之二)."""
+    if isinstance(value, bool):
+        raise ValueError("a number or a fraction such as 2/3 is required")
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, (float, str)):
+        try:
+            return Fraction(str(value).strip())
+        except (ValueError, ZeroDivisionError):
+            raise ValueError("a number or a fraction such as 2/3 is required") from None
+    raise ValueError("a number or a fraction such as 2/3 is required")
+
+
+def fraction_text(value: Fraction) -> str | int:
+    return value.numerator if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+# A number or an exact fraction written as "2/3" in the catalog.
+Ratio = Annotated[Fraction, BeforeValidator(_fraction), PlainSerializer(fraction_text)]
+Share = Annotated[Ratio, Field(gt=0, le=1)]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (clamped to the month's last day)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 class Condition(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -123,8 +158,8 @@ class Condition(BaseModel):
     in_: list[Scalar] | None = Field(default=None, alias="in")
     not_in: list[Scalar] | None = None
     contains: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: Ratio | None = None
+    max: Ratio | None = None
 
 
 Where = dict[str, Scalar | Condition]
@@ -173,13 +208,14 @@ class Predicate(BaseModel):
     optional: bool = False
     equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
-    min: float | None = None
-    max: float | None = None
+    min: Ratio | None = None
+    max: Ratio | None = None
     after: str | None = None
     min_days: int | None = None
     max_days: int | None = None
+    min_months: int | None = None
+    max_months: int | None = None
     more_than_half_of: str | None = None
-    at_least_fraction_of: tuple[str, float] | None = None
     contains: str | None = None
     before_as_of: bool = False
     not_past_as_of: bool = False
@@ -210,14 +246,14 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
             return False
         if pred.max_days is not None and gap > pred.max_days:
             return False
+        # Periods in the rules are calendar months and years, not day counts.
+        if pred.min_months is not None and value < add_months(other, pred.min_months):
+            return False
+        if pred.max_months is not None and value > add_months(other, pred.max_months):
+            return False
     if pred.more_than_half_of is not None:
         base = resolve(record, pred.more_than_half_of, ctx)
         if base is None or not value * 2 > base:
-            return False
-    if pred.at_least_fraction_of is not None:
-        base = resolve(record, pred.at_least_fraction_of[0], ctx)
-        frac = Fraction(str(pred.at_least_fraction_of[1]))
-        if base is None or Fraction(value) < frac * base:
             return False
     if pred.contains is not None and pred.contains not in value:
         return False

@@ -1,4 +1,5 @@
-"""Check kinds that count dated records: ``count`` per period and ``coverage`` of months, quarters, half-years or weeks."""
+"""Check kinds that count dated records: ``count`` per period and ``coverage`` of months, quarters,
+half-years, terms (the evidence's term dates; half-years when none are given) or school weeks."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from dangjian_audit.rules.base import (
     Context,
     Finding,
     Outcome,
+    Share,
     Spec,
+    add_months,
     Where,
     missing_section,
     select,
@@ -42,20 +45,15 @@ class CoverageSpec(Spec):
     kind: Literal["coverage"]
     collection: str
     where: Where = Field(default_factory=dict)
-    unit: Literal["month", "quarter", "half", "week"]
+    unit: Literal["month", "quarter", "half", "term", "week"]
     min_per_unit: Annotated[int, Field(ge=1)] = 1
     exempt_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
-    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    min_share: Share = Fraction(1)
     per_group: bool = False
 
 
 def _month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    y, m = divmod(day.month - 1 + months, 12)
-    return dt.date(day.year + y, m + 1, 1)
 
 
 def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.date]]:
@@ -75,10 +73,17 @@ def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.d
                 out.append((monday, sunday))
             monday += dt.timedelta(days=7)
         return out
+    terms = ctx.evidence.period.terms
+    if unit == "term":
+        if not terms:
+            return units(ctx, "half", exempt)
+        # A term (每学期) as recorded in the evidence, clipped to the period.
+        spans = [(max(t.start, start), min(t.end, ctx.evidence.period.end)) for t in sorted(terms, key=lambda t: t.start)]
+        return [(a, b) for a, b in spans if a <= b and b <= end]
     step = {"month": 1, "quarter": 3, "half": 6}[unit]
     cursor = _month_start(start)
     while True:
-        nxt = _add_months(cursor, step)
+        nxt = add_months(cursor, step)
         last = nxt - dt.timedelta(days=1)
         if last > end:
             break
@@ -119,5 +124,5 @@ def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outc
                 findings.append(Finding("group_unit_missing" if spec.per_group else "unit_missing", args))
     total = len(spans) * len(groups)
     share = Fraction(covered, total)
-    ratio = ONE if share >= Fraction(str(spec.min_share)) else share
+    ratio = ONE if share >= spec.min_share else share
     return Outcome(ratio, "detail_coverage", {"covered": covered, "total": total, "unit": spec.unit}, findings)

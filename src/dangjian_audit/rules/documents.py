@@ -18,6 +18,7 @@ class DocumentSpec(Spec):
     clauses: list[str] = Field(default_factory=list)
     adopted_on_or_after: dt.date | None = None
     adopted_within_days: Annotated[int, Field(ge=1)] | None = None
+    adopted_early_days: Annotated[int, Field(ge=0)] = 0
     max_age_years: Annotated[int, Field(ge=1)] | None = None
     approved_by_party: bool = False
 
@@ -59,7 +60,8 @@ def check_document(spec: DocumentSpec, evidence: Evidence, ctx: Context) -> Outc
                 findings.append(Finding("document_outdated", {"doc": doc.id, "date": spec.adopted_on_or_after.isoformat()}, line))
         if spec.adopted_within_days:
             limit = ctx.start + dt.timedelta(days=spec.adopted_within_days)
-            if doc.adopted is not None and ctx.start <= doc.adopted <= limit:
+            earliest = ctx.start - dt.timedelta(days=spec.adopted_early_days)
+            if doc.adopted is not None and earliest <= doc.adopted <= limit:
                 good += 1
             else:
                 findings.append(Finding("document_late", {"doc": doc.id, "date": limit.isoformat()}, line))

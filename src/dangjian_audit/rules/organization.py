@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Share, Spec, add_months
 
 
 class OrganizationSetupSpec(Spec):
@@ -35,9 +35,10 @@ def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ct
         good += 1
     else:
         findings.append(Finding("org_too_small", {"formal": org.formal_members, "min": spec.min_formal_own}, line))
-    expected = "branch" if total < spec.max_branch else ("general_branch" if total < spec.committee_from else "committee")
+    # 支部工作条例 art. 4: a branch "一般不超过50人"; more members call for a general branch, 100+ a committee.
+    expected = "branch" if total <= spec.max_branch else ("general_branch" if total < spec.committee_from else "committee")
     if org.type == expected or (org.type == "joint_branch" and org.formal_members < spec.min_formal_own) or (
-        org.type == "committee" and total >= spec.max_branch
+        org.type == "committee" and total > spec.max_branch
     ):
         good += 1
     else:
@@ -101,15 +102,13 @@ class TermSpec(Spec):
     term_years: dict[str, Annotated[int, Field(ge=1, le=5)]] = Field(
         default_factory=lambda: {"branch": 3, "general_branch": 3, "joint_branch": 3, "committee": 5})
     max_extension_years: Annotated[int, Field(ge=0)] = 1
-    turnout: Annotated[float, Field(gt=0, le=1)] = 0.8
+    # 选举工作条例: voters present must exceed (超过) four-fifths of those entitled.
+    turnout: Share = Fraction(4, 5)
     veto_after_years: Annotated[int, Field(ge=0)] = 1
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
+    return add_months(day, 12 * years)
 
 
 def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -125,22 +124,22 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     veto = False
     good, parts = 0, 3
     ext = org.extension
+    covered = ext is not None and ext.approved and ctx.as_of <= ext.until
     if ctx.as_of <= due:
         good += 1
-    elif ext is not None and ext.approved and ctx.as_of <= ext.until <= _plus_years(due, spec.max_extension_years):
+    elif covered and ext is not None and ext.until <= _plus_years(due, spec.max_extension_years):
         good += 1
         findings.append(Finding("term_extended", {"due": due.isoformat(), "until": ext.until.isoformat()}, line))
     else:
         findings.append(Finding("term_overdue", {"due": due.isoformat()}, line))
-        if ctx.as_of > _plus_years(due, spec.veto_after_years) and not (ext and ext.approved):
+        # More than a year overdue with no approval covering today (none, refused or expired) is a veto.
+        if ctx.as_of > _plus_years(due, spec.veto_after_years) and not covered:
             veto = True
-    if election.entitled and election.voted is not None and Fraction(election.voted, election.entitled) >= Fraction(
-        str(spec.turnout)
-    ):
+    if election.entitled and election.voted is not None and Fraction(election.voted, election.entitled) > spec.turnout:
         good += 1
     else:
         findings.append(Finding("turnout_short", {"voted": election.voted, "entitled": election.entitled,
-                                                   "need": f"{spec.turnout:.0%}"}, line))
+                                                   "need": f"{float(spec.turnout):.0%}"}, line))
     if election.approved:
         good += 1
     else:
@@ -151,7 +150,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
 
 class TalksSpec(Spec):
     kind: Literal["talks"]
-    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    min_share: Share = Fraction(1)
     committee_pairs: bool = True
     before_life_meeting: bool = True
 
@@ -164,17 +163,20 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return Outcome(ZERO, "detail_missing_section", {"section": section},
                        [Finding("missing_section", {"section": section})], insufficient=True)
     talks = [t for t in talks if ctx.in_period(t.date)]
-    people = {t.a for t in talks} | {t.b for t in talks}
+    seats = {s.id for s in evidence.organization.committee or ()}
+    # A member counts as covered by a talk with a committee member (支委与党员之间); with no
+    # committee on record, any talk counts.
+    people = {t.b for t in talks if not seats or t.a in seats} | {t.a for t in talks if not seats or t.b in seats}
     findings: list[Finding] = []
     covered = sum(1 for m in members if m.id in people)
     share = Fraction(covered, len(members)) if members else ONE
-    parts: list[Fraction] = [ONE if share >= Fraction(str(spec.min_share)) else share]
+    parts: list[Fraction] = [ONE if share >= spec.min_share else share]
     missing = [m.id for m in members if m.id not in people]
     if missing and share < ONE:
         findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
     if spec.committee_pairs:
-        seats = sorted({s.id for s in evidence.organization.committee or ()})
-        pairs = [(a, b) for i, a in enumerate(seats) for b in seats[i + 1:]]
+        ordered = sorted(seats)
+        pairs = [(a, b) for i, a in enumerate(ordered) for b in ordered[i + 1:]]
         done = {frozenset((t.a, t.b)) for t in talks}
         if pairs:
             ok = [p for p in pairs if frozenset(p) in done]

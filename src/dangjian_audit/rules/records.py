@@ -18,6 +18,8 @@ from dangjian_audit.rules.base import (
     IfEmpty,
     Outcome,
     Predicate,
+    Share,
+    fraction_text,
     Spec,
     Where,
     check_predicate,
@@ -34,7 +36,7 @@ class RecordsSpec(Spec):
     where: Where = Field(default_factory=dict)
     dated: bool = False
     rules: list[Predicate] = Field(min_length=1)
-    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_applicable"
 
 
@@ -56,17 +58,21 @@ def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcom
         for pred in failed:
             findings.append(Finding("record_rule", {"record": record_label(record)},
                                     getattr(record, "src_line", None), pred.message))
-    return share_outcome(good, len(records), Fraction(str(spec.min_share)), "detail_records", findings)
+    return share_outcome(good, len(records), spec.min_share, "detail_records", findings)
 
 
 class QuorumSpec(Spec):
     kind: Literal["quorum"]
     kinds: list[str] = Field(min_length=1)
-    ratio: Annotated[float, Field(gt=0, le=1)] = 0.5
+    ratio: Share = Fraction(1, 2)
     inclusive: bool = False
-    cadre_ratio: Annotated[float, Field(gt=0, le=1)] | None = None
-    min_share: Annotated[float, Field(gt=0, le=1)] = 1.0
+    cadre_ratio: Share | None = None
+    min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_met"
+
+
+def _fraction_label(value: Fraction) -> str:
+    return str(fraction_text(value)) if value.denominator in (2, 3, 4, 5) else f"{float(value):.0%}"
 
 
 def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -79,13 +85,13 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
             return Outcome(ONE, "detail_no_records", {"section": "meetings"}, applicable=False)
         return Outcome(ZERO, "detail_no_records", {"section": "meetings"},
                        [Finding("no_records", {"section": "meetings"})])
-    line = Fraction(str(spec.ratio))
+    line = spec.ratio
     good = 0
     findings: list[Finding] = []
     for m in chosen:
         need, strict = line, not spec.inclusive
         if spec.cadre_ratio is not None and "cadre" in m.agenda:
-            need, strict = Fraction(str(spec.cadre_ratio)), False
+            need, strict = spec.cadre_ratio, False
         share = Fraction(m.present, m.expected) if m.expected else ZERO
         ok = share > need if strict else share >= need
         if ok:
@@ -93,9 +99,9 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
         else:
             findings.append(Finding("quorum_short", {
                 "record": m.id, "date": m.date.isoformat(), "present": m.present,
-                "expected": m.expected, "need": f"{float(need):.0%}" if strict is False else f"> {float(need):.0%}",
+                "expected": m.expected, "need": ("> " if strict else "≥ ") + _fraction_label(need),
             }, m.src_line))
-    return share_outcome(good, len(chosen), Fraction(str(spec.min_share)), "detail_quorum", findings)
+    return share_outcome(good, len(chosen), spec.min_share, "detail_quorum", findings)
 
 
 class AbsentSpec(Spec):

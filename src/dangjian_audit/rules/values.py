@@ -7,16 +7,16 @@ from typing import Literal
 
 from dangjian_audit.models.catalog import Text
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Scalar, Spec, missing_section, resolve
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Ratio, Scalar, Spec, missing_section, resolve
 
 
 class ValueSpec(Spec):
     kind: Literal["value"]
     path: str
     of: str | None = None
-    min: float | None = None
-    max: float | None = None
-    gt: float | None = None
+    min: Ratio | None = None
+    max: Ratio | None = None
+    gt: Ratio | None = None
     equals: Scalar | None = None
     at_least: str | None = None
     contains_all: list[str] | None = None
@@ -40,11 +40,11 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if ok and spec.equals is not None:
         ok = value == spec.equals
     if ok and spec.min is not None:
-        ok = value >= Fraction(str(spec.min))
+        ok = value >= spec.min
     if ok and spec.max is not None:
-        ok = value <= Fraction(str(spec.max))
+        ok = value <= spec.max
     if ok and spec.gt is not None:
-        ok = value > Fraction(str(spec.gt))
+        ok = value > spec.gt
     if ok and spec.contains_all is not None:
         absent = [item for item in spec.contains_all if item not in value]
         ok = not absent
