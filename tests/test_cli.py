@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, run_cli
 
 PROVINCE = "examples/province-chengguan-middle.yaml"
@@ -83,7 +82,7 @@ def test_exit_2_usage_errors(args: list[str]) -> None:
     ("examples/invalid/empty.yaml", "empty_file"),
 ])
 def test_exit_3_unreadable_inputs(target: str, code_name: str) -> None:
-    code, out, err = run_cli(["check", target, "--as-of", "2025-12-31"])
+    code, _, err = run_cli(["check", target, "--as-of", "2025-12-31"])
     assert code == 3
     assert f"error [{code_name}]" in err
     assert err.startswith(target + ":")
@@ -192,7 +191,7 @@ def test_help_documents_exit_codes() -> None:
 
 def test_runs_as_module_from_another_directory(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "dangjian_audit", "check", str(ROOT / PROVINCE), "-f", "json",
-                             "--as-of", "2025-12-31"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+                             "--as-of", "2025-12-31"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", check=False,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["level"]["id"] == "province"
@@ -202,7 +201,7 @@ def test_json_run_does_not_import_rich_or_jinja() -> None:
     code = ("import sys\nfrom dangjian_audit.cli import app\n"
             f"try:\n    app(['check', {str(ROOT / PROVINCE)!r}, '-f', 'json', '-o', {str(ROOT / 'out.tmp.json')!r}])\n"
             "except SystemExit:\n    pass\nprint(sorted(m for m in ('rich', 'jinja2') if m in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     (ROOT / "out.tmp.json").unlink(missing_ok=True)
     assert result.stdout.strip() == "[]", result.stderr

@@ -6,7 +6,6 @@ Refresh after an intended change with ``pytest --update-golden`` and review the 
 from __future__ import annotations
 
 import pytest
-
 from conftest import EXAMPLES, ROOT, assert_golden, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"

@@ -48,7 +48,7 @@ def test_not_applicable_keeps_the_dimension_weight(ruleset: Ruleset) -> None:
 def test_veto_caps_total_grade_and_level(ruleset: Ruleset) -> None:
     sc = score(ruleset, _evals(ruleset, FZ_06="veto"))
     assert sc.veto == ["FZ-06"]
-    assert sc.total == Decimal("59") and sc.grade.id == "unqualified" and sc.level is None
+    assert sc.total == Decimal(59) and sc.grade.id == "unqualified" and sc.level is None
 
 
 def test_province_needs_fz07(ruleset: Ruleset) -> None:
@@ -69,7 +69,7 @@ def test_grade_and_level_lines(ruleset: Ruleset, lost: dict[str, Any], grade: st
 
 def test_awaiting_points_are_pending(ruleset: Ruleset) -> None:
     sc = score(ruleset, _evals(ruleset, FZ_05="awaiting_inspector"))
-    assert sc.pending == Decimal("2") and sc.total == Decimal("98.00")
+    assert sc.pending == Decimal(2) and sc.total == Decimal("98.00")
 
 
 def test_default_gate_is_the_qualified_line(ruleset: Ruleset) -> None:

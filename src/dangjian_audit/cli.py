@@ -13,7 +13,7 @@ import datetime as dt
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -91,19 +91,19 @@ class MinLevel(str, Enum):
 
 
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
-CatalogOpt = Annotated[Optional[Path], typer.Option("--catalog", help="Catalog directory (default: the bundled one).")]
-ProfileOpt = Annotated[Optional[Path], typer.Option("--profile", help="County profile overriding thresholds and lines.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")]
+CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog directory (default: the bundled one).")]
+ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="County profile overriding thresholds and lines.")]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")]
 FailUnderOpt = Annotated[
-    Optional[float], typer.Option("--fail-under", help="Gate: fail below this total (default: the 合格 line).")
+    float | None, typer.Option("--fail-under", help="Gate: fail below this total (default: the 合格 line).")
 ]
 FailOnVetoOpt = Annotated[
     bool, typer.Option("--fail-on-veto/--no-fail-on-veto", help="Gate: fail when a veto item is triggered.")
 ]
 MinLevelOpt = Annotated[
-    Optional[MinLevel], typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
+    MinLevel | None, typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
 ]
-OutputOpt = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to this file.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
 
 
 def _messages(lang: Lang) -> Messages:
@@ -292,7 +292,7 @@ class SchemaKind(str, Enum):
 @app.command("schema")
 def schema_command(
     kind: Annotated[SchemaKind, typer.Argument(help="evidence: the evidence file; report: the JSON report.")],
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Print the JSON Schema of the evidence file or of the JSON report.
@@ -310,10 +310,10 @@ def schema_command(
 
 @app.command("init")
 def init_command(
-    path: Annotated[Optional[Path], typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
-    school_name: Annotated[Optional[str], typer.Option("--school-name", help="The school's full name.")] = None,
+    path: Annotated[Path | None, typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
+    school_name: Annotated[str | None, typer.Option("--school-name", help="The school's full name.")] = None,
     year: Annotated[
-        Optional[int], typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31.")
+        int | None, typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31.")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     catalog: CatalogOpt = None,

@@ -262,9 +262,10 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 continue
             assert isinstance(ind, Indicator)
 
-            def at(code: str, loc: tuple[Any, ...] = (), **args: Any) -> None:
-                ln, col, _ = locate(dtext, ("indicators", i, *loc))
-                diags.append(Diagnostic(dim_display, code, args, ln, col))
+            def at(code: str, loc: tuple[Any, ...] = (), *, _text: str = dtext, _i: int = i,
+                   _path: str = dim_display, **args: Any) -> None:
+                ln, col, _ = locate(_text, ("indicators", _i, *loc))
+                diags.append(Diagnostic(_path, code, args, ln, col))
 
             if not ind.id.startswith(dim.id + "-"):
                 at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim.id)

@@ -19,7 +19,14 @@ from dangjian_audit.rules.organization import (
     check_talks,
     check_term,
 )
-from dangjian_audit.rules.records import AbsentSpec, QuorumSpec, RecordsSpec, check_absent, check_quorum, check_records
+from dangjian_audit.rules.records import (
+    AbsentSpec,
+    QuorumSpec,
+    RecordsSpec,
+    check_absent,
+    check_quorum,
+    check_records,
+)
 from dangjian_audit.rules.values import ValueSpec, check_value
 
 REGISTRY: dict[str, tuple[type[Spec], Callable[[Any, Any, Any], Any]]] = {

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import Field
 
@@ -19,10 +19,10 @@ from dangjian_audit.rules.base import (
     Outcome,
     Predicate,
     Share,
-    fraction_text,
     Spec,
     Where,
     check_predicate,
+    fraction_text,
     missing_section,
     record_label,
     select,

@@ -7,7 +7,18 @@ from typing import Literal
 
 from dangjian_audit.models.catalog import Text
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Ratio, Scalar, Spec, missing_section, resolve
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    Context,
+    Finding,
+    Outcome,
+    Ratio,
+    Scalar,
+    Spec,
+    missing_section,
+    resolve,
+)
 
 
 class ValueSpec(Spec):
