@@ -167,7 +167,7 @@ def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, mi
     if fail_on_veto and report.veto:
         reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
     if min_level is not None:
-        order = [lv.id for lv in sorted(ruleset.scoring.levels, key=lambda lv: lv.min)]
+        order: list[str] = [lv.id for lv in sorted(ruleset.scoring.levels, key=lambda lv: lv.min)]
         reached = order.index(report.level.id) if report.level else -1
         if reached < order.index(min_level):
             name = next(lv.name.get(msgs.lang) for lv in ruleset.scoring.levels if lv.id == min_level)

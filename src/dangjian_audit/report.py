@@ -83,7 +83,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             id=ind.id,
             dimension=ind.dimension,
             title=ind.title.get(lang),
-            status=ev.status,  # type: ignore[arg-type]
+            status=ev.status,
             status_label=msgs.get("status", ev.status),
             points=float(pts),
             max=float(ind.points),
@@ -111,7 +111,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         tool=f"dangjian-audit {__version__}",
         catalog=CatalogRef(id=header.id, version=header.version, effective=header.effective.isoformat()),
         profile=ruleset.profile_name,
-        lang=lang,  # type: ignore[arg-type]
+        lang=lang,
         source=source,
         school=SchoolRef(code=school.code, name=school.name, type=school.type, county=school.county),
         period=PeriodRef(kind=evidence.period.kind, start=evidence.period.start.isoformat(),

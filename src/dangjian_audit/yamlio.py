@@ -32,7 +32,7 @@ class ReservedKeyError(ConstructorError):
     """The evidence uses a key reserved for the loader."""
 
 
-class EvidenceLoader(_Base):  # type: ignore[misc,valid-type]
+class EvidenceLoader(_Base):  # type: ignore[misc]
     """Safe loader: no object tags, no duplicate keys, lines on every mapping."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
