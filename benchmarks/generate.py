@@ -247,7 +247,7 @@ class School:
         for k, mid in enumerate(self.member_ids):
             role = self.roles.get(mid, "member")
             need = 32 if role == "member" else 56
-            hours = need + rng.randint(0, 20) if not self.miss(0.05) else need - rng.randint(4, 16)
+            hours = need + rng.randint(0, 20) if not self.miss(0.008) else need - rng.randint(4, 16)
             pioneer = rng.random() < 0.45
             row: dict[str, object] = {
                 "id": mid,
@@ -257,17 +257,17 @@ class School:
             }
             if role == "secretary":
                 row["centralized_sessions"] = 0 if self.miss(0.05) else rng.randint(1, 3)
-            row["dues_unpaid_months"] = 0 if not self.miss(0.03) else rng.randint(1, 4)
-            row["dues_rate_ok"] = not self.miss(0.02)
+            row["dues_unpaid_months"] = 0 if not self.miss(0.004) else rng.randint(1, 4)
+            row["dues_rate_ok"] = not self.miss(0.003)
             row["pioneer_post"] = pioneer
             if pioneer:
-                row["post_pledge"] = not self.miss(0.04)
-                row["post_reviewed"] = not self.miss(0.04)
+                row["post_pledge"] = not self.miss(0.01)
+                row["post_reviewed"] = not self.miss(0.01)
             self.out(f"  - {self.flow(row)}")
         self.out()
 
     def _attendance(self, expected: int, line: float, strict: bool) -> int:
-        if self.miss(0.03):
+        if self.miss(0.006):
             return max(0, int(expected * line) - 1)
         lo = int(expected * line) + 1
         return self.rng.randint(min(lo, expected), expected)
@@ -315,7 +315,7 @@ class School:
             self.out(f"  - {self.flow(row)}")
         self.out("  # 支部委员会会议")
         for k, (y, mo) in enumerate(MONTHS):
-            if self.miss(0.05):
+            if self.miss(0.02):
                 continue
             day = self.day_in(y, mo)
             mid = f"ZW{k + 1:02d}"
@@ -354,16 +354,16 @@ class School:
             self.out(f"  - {self.flow({'id': f'DK{k + 1}', 'kind': 'party_lecture', 'date': day, 'expected': n, 'present': max(1, n - rng.randint(0, 4)), 'place': rng.choice(PLACES), 'chair': '书记', 'recorder': '宣传委员', 'absentees_recorded': True, 'minutes': True, 'speaker_role': speaker, 'topic': rng.choice(LECTURES)})}")
         self.out("  # 主题党日（每月）")
         for k, (y, mo) in enumerate(MONTHS):
-            if self.miss(0.06):
+            if self.miss(0.02):
                 continue
             day = self.day_in(y, mo)
-            present = n - rng.randint(0, max(1, n // 12)) if not self.miss(0.04) else int(n * 0.8)
+            present = n - rng.randint(0, max(1, n // 12)) if not self.miss(0.008) else int(n * 0.8)
             self.out(f"  - {self.flow({'id': f'ZT{k + 1:02d}', 'kind': 'theme_day', 'date': day, 'expected': n, 'present': present, 'place': rng.choice(PLACES), 'chair': '书记', 'recorder': '宣传委员', 'absentees_recorded': True, 'minutes': True, 'topic': rng.choice(THEME_DAYS)})}")
         if self.groups:
             self.out("  # 党小组会")
             for gid in self.groups:
                 for k, (y, mo) in enumerate(MONTHS):
-                    if self.miss(0.04):
+                    if self.miss(0.01):
                         continue
                     self.out(f"  - {self.flow({'id': f'{gid}-{k + 1:02d}', 'kind': 'party_group', 'date': self.day_in(y, mo), 'expected': 8, 'present': rng.randint(6, 8), 'group': gid, 'place': '教研室', 'chair': '组长', 'recorder': '党员', 'absentees_recorded': True, 'minutes': True})}")
         self.out("  # 其他会议")
