@@ -305,6 +305,7 @@ def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, job
     items = enumerate(files)
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
         _install(ruleset, options)
+        gc.freeze()  # as in a worker: the long-lived modules and ruleset leave the collector's scans
         for item in items:
             yield score_file(item)
         return
