@@ -134,7 +134,7 @@ def test_huge_file_and_unexpected_error_do_not_stop_the_batch(county: Path, tmp_
     limit = max((tmp_path / n).stat().st_size for n in ("boom.yaml", "ok.yaml"))
     (tmp_path / "big.yaml").write_text(_school(1) + "# " + "x" * limit + "\n", encoding="utf-8")
     monkeypatch.setattr(core, "MAX_FILE_BYTES", limit)
-    import dangjian_audit.report as report
+    from dangjian_audit import report
 
     real = report.audit_file
 

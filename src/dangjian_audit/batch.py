@@ -492,8 +492,13 @@ def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msg
     reports_dir = Path(options.reports_dir) if options.reports_dir else None
     if reports_dir is not None:
         reports_dir.mkdir(parents=True, exist_ok=True)
+    shared: dict[str | None, str | None] = {}
     for row in iter_rows(files, ruleset, options, jobs, context):
         row.source = files[row.index]
+        if isinstance(row, SchoolRow):
+            # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
+            row.county, row.type, row.grade, row.level = (
+                shared.setdefault(v, v) for v in (row.county, row.type, row.grade, row.level))
         if isinstance(row, SchoolRow) and row.has_reports and reports_dir is not None:
             row.report_stem = namer.assign(row.code)
             for suffix in (".html", ".md"):
@@ -590,8 +595,8 @@ class Progress:
         self._bar: Any = None
         if enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn, \
-                TimeRemainingColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                      TimeRemainingColumn(), console=Console(stderr=True), transient=True)

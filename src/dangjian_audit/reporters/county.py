@@ -15,7 +15,14 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from dangjian_audit.batch import LETTER_STATUS, REPORTS_DIR, CountySummary, GapStat, InvalidRow, SchoolRow
+from dangjian_audit.batch import (
+    LETTER_STATUS,
+    REPORTS_DIR,
+    CountySummary,
+    GapStat,
+    InvalidRow,
+    SchoolRow,
+)
 from dangjian_audit.i18n import Messages
 from dangjian_audit.reporters.templated import environment
 
@@ -91,7 +98,7 @@ def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
     return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
             "counts": {k: ind.counts[k] for k in ("not_met", "partial", "insufficient_evidence")},
-            "schools": [{"code": r.code, "name": r.name, "source": r.source} for r in gap.schools]}
+            "schools": [r.code for r in gap.schools]}
 
 
 def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
@@ -113,7 +120,8 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
         ("levels", [vars(lv) for lv in s.levels]),
         ("indicators", [{"id": i.id, "dimension": i.dimension, "title": i.title, "counts": i.counts,
                          "shortfall": i.shortfall, "met_percent": i.met_percent} for i in s.indicators]),
-        ("most_not_met", [_gap_data(g) for g in s.top_gaps]),
+        # Streamed like the schools: each gap can list every school of a province.
+        ("most_not_met", (_gap_data(g) for g in s.top_gaps)),
         ("schools", (school_data(rank, row, s, ids) for rank, row in s.ranking)),
         ("invalid", (_invalid_data(row, msgs) for row in s.invalid)),
     ])
