@@ -343,3 +343,67 @@ def init_command(
 
 def main() -> None:
     app()
+
+
+class BatchFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively for .yaml/.yml) or files.",
+                                                show_default=False)],
+    out: Annotated[Optional[Path], typer.Option(
+        "--out", help="Write every summary format and one gap report per school into this folder.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes (default: the usable cores).")] = None,
+    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Summary format.")] = BatchFormat.text,
+    output: OutputOpt = None,
+    as_of: AsOfOpt = None,
+    fail_under: FailUnderOpt = None,
+    fail_on_veto: FailOnVetoOpt = True,
+    min_level: MinLevelOpt = None,
+    profile: ProfileOpt = None,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
+
+    Every file appears in the result, scored or with its diagnostics. Exit codes as for check:
+    3 if a file is invalid, else 1 if a school fails the gate, else 0.
+    """
+    from dangjian_audit import batch as core
+
+    msgs = _messages(lang)
+    day = _as_of(as_of, msgs)
+    if format is BatchFormat.xlsx and output is None:
+        raise _usage(msgs, "usage_needs_output", format=format.value)
+    if output is not None and output.is_dir():
+        raise _usage(msgs, "usage_output_is_dir", path=str(output))
+    ruleset = _ruleset(catalog, profile, msgs)
+    files = core.discover(paths)
+    if not files:
+        raise _usage(msgs, "usage_no_files")
+    options = core.BatchOptions(
+        as_of=day, lang=lang.value, catalog=str(catalog) if catalog else None,
+        profile=str(profile) if profile else None, fail_under=fail_under, fail_on_veto=fail_on_veto,
+        min_level=min_level.value if min_level else None,
+        reports_dir=str(out / core.REPORTS_DIR) if out is not None else None,
+    )
+    with core.Progress(len(files), msgs.ui("batch_progress"), core.show_progress()) as progress:
+        summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance)
+    for row in summary.invalid:
+        for d in row.diagnostics:
+            _err(d.render(msgs))
+    if out is not None:
+        for path in core.write_summaries(summary, msgs, out):
+            _err(msgs.ui("written", path=str(path)))
+    color = output is None and format is BatchFormat.text and sys.stdout.isatty()
+    core.emit(summary, msgs, format.value, output, color)
+    _err(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
+    raise typer.Exit(3 if summary.invalid_count else (1 if summary.gate_failed else 0))

@@ -1,0 +1,616 @@
+"""Batch scoring: many evidence files → one small row per file → a county summary.
+
+Nothing is lost and nothing stops the batch: every input file ends up either as
+a scored :class:`SchoolRow` or as an :class:`InvalidRow` with its diagnostics.
+Each school is scored by :func:`dangjian_audit.report.audit_file`, exactly as
+``check`` scores it alone.
+
+Parallel runs use a process pool whose workers are module-level functions,
+safe under any start method: the initializer loads the ruleset once per
+worker; each task reads and parses one file once, scores it, optionally writes
+that school's gap reports, and returns a small row (a few hundred bytes, never
+the model: shipping models between processes costs about 20%, see the
+performance notes). ``imap`` keeps input order, so a parallel run's output is
+byte-identical to a serial one. The parent keeps only the small rows and
+running totals, so memory stays flat as the number of files grows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import multiprocessing
+import os
+import re
+import stat
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dangjian_audit import __version__
+from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.models.result import STATUSES
+
+if TYPE_CHECKING:
+    from multiprocessing.context import BaseContext
+
+    from dangjian_audit.i18n import Messages
+    from dangjian_audit.loading import Ruleset
+
+# One letter per status keeps a school's 47 statuses in one 47-character string.
+STATUS_LETTERS = {"met": "M", "partial": "P", "not_met": "N", "insufficient_evidence": "I",
+                  "not_applicable": "A", "awaiting_inspector": "W"}
+LETTER_STATUS = {letter: status for status, letter in STATUS_LETTERS.items()}
+# Statuses that count as "not met" in the county's gap ranking: the indicator was not fully achieved.
+SHORTFALL = ("not_met", "insufficient_evidence", "partial")
+TOP_GAPS = 10
+
+EXTENSIONS = (".yaml", ".yml")
+# Evidence files are 15-40 KB. A file hundreds of times larger is not evidence, and parsing it
+# would hold a worker for minutes and gigabytes, so it is reported instead of read.
+MAX_FILE_BYTES = 8 * 1024 * 1024
+# Below this many files the pool's start-up (0.05 s with fork, 0.3-0.4 s with spawn) costs more than it saves.
+PARALLEL_MIN_FILES = 64
+REPORTS_DIR = "schools"
+PARTIAL_PREFIX = ".partial-"
+
+
+# ---------------------------------------------------------------- rows
+
+
+@dataclass(slots=True)
+class SchoolRow:
+    """What the summary needs from one scored school; ``statuses`` has one letter per indicator."""
+
+    index: int
+    code: str
+    name: str
+    county: str | None
+    type: str
+    total: float
+    dimensions: tuple[float, ...]
+    grade: str
+    level: str | None
+    veto: tuple[str, ...]
+    statuses: str
+    gate: tuple[str, ...]
+    has_reports: bool = False
+    source: str = ""
+    report_stem: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.gate
+
+
+@dataclass(slots=True)
+class InvalidRow:
+    """A file that could not be scored, with every problem found in it."""
+
+    index: int
+    diagnostics: tuple[Diagnostic, ...]
+    source: str = ""
+
+
+Row = SchoolRow | InvalidRow
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """Everything a worker needs besides the file: plain values, picklable under any start method."""
+
+    as_of: dt.date
+    lang: str = "zh"
+    catalog: str | None = None
+    profile: str | None = None
+    fail_under: float | None = None
+    fail_on_veto: bool = True
+    min_level: str | None = None
+    reports_dir: str | None = None
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def discover(paths: Sequence[Path]) -> list[str]:
+    """Files to score: folders searched recursively for .yaml/.yml (sorted), files taken as given.
+
+    Hidden files and folders (``.git``, editor back-ups) are skipped inside folders; symlinked
+    folders are not followed (no loops). A path that does not exist is kept, so it is reported.
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def add(text: str) -> None:
+        key = os.path.normcase(os.path.abspath(text))
+        if key not in seen:
+            seen.add(key)
+            out.append(text)
+
+    for path in paths:
+        if not path.is_dir():
+            add(str(path))
+            continue
+        found: list[tuple[str, ...]] = []
+        for root, dirs, names in os.walk(path):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            rel = Path(root).relative_to(path).parts
+            found.extend((*rel, n) for n in names if n.lower().endswith(EXTENSIONS) and not n.startswith("."))
+        for parts in sorted(found):
+            add(str(path.joinpath(*parts)))
+    return out
+
+
+# ---------------------------------------------------------------- safe report names
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+_DOTS = re.compile(r"\.{2,}")
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+MAX_STEM = 80
+
+
+def safe_stem(code: str) -> str:
+    """A file-name stem from a school code that can never leave its folder.
+
+    Letters (including Chinese), digits, ``_``, ``-`` and single dots are kept; separators,
+    ``..``, control and other characters become ``_``; leading dots are dropped (no hidden or
+    relative names), Windows device names get a ``_`` prefix.
+    """
+    text = unicodedata.normalize("NFKC", code)
+    text = _UNSAFE.sub("_", text)
+    text = _DOTS.sub(".", text).strip("._-")[:MAX_STEM].rstrip(".")
+    if not text:
+        return "school"
+    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        text = "_" + text
+    return text
+
+
+class ReportNamer:
+    """Deterministic, collision-free stems in input order (case-insensitively, for macOS and Windows)."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+
+    def assign(self, code: str) -> str:
+        stem = safe_stem(code)
+        candidate, n = stem, 1
+        while candidate.casefold() in self._taken:
+            n += 1
+            candidate = f"{stem}-{n}"
+        self._taken.add(candidate.casefold())
+        return candidate
+
+
+def report_path(directory: Path, stem: str, suffix: str) -> Path:
+    """``directory/stem.suffix``, refusing anything that would resolve outside ``directory``."""
+    path = directory / f"{stem}{suffix}"
+    if path.resolve().parent != directory.resolve():
+        raise ValueError(f"unsafe report name: {stem!r}")
+    return path
+
+
+# ---------------------------------------------------------------- the worker
+
+
+@dataclass
+class _WorkerState:
+    ruleset: Ruleset
+    msgs: Messages
+    options: BatchOptions
+    line: float
+
+
+_STATE: _WorkerState | None = None
+
+
+def _install(ruleset: Ruleset, options: BatchOptions) -> None:
+    global _STATE
+    from dangjian_audit.i18n import Messages
+    from dangjian_audit.scoring import gate_line
+
+    line = float(gate_line(ruleset)) if options.fail_under is None else options.fail_under
+    _STATE = _WorkerState(ruleset, Messages(options.lang), options, line)
+
+
+def init_worker(options: BatchOptions) -> None:
+    """Pool initializer: load the ruleset once per worker (no reliance on state inherited by fork)."""
+    from dangjian_audit.loading import load_profile, load_ruleset
+
+    profile = load_profile(Path(options.profile)) if options.profile else None
+    ruleset = load_ruleset(Path(options.catalog) if options.catalog else None, profile)
+    _install(ruleset, options)
+    # The ruleset and the imported modules live as long as the worker: keep the collector off them.
+    gc.freeze()
+
+
+def _precheck(source: str) -> None:
+    """Refuse what must not be read: FIFOs and devices (a read would block) and huge files."""
+    from dangjian_audit.errors import InputError
+
+    try:
+        st = os.stat(source)
+    except OSError:
+        return  # read_text reports it with the right code
+    if stat.S_ISDIR(st.st_mode):
+        return
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError([Diagnostic(source, "not_regular_file")])
+    if st.st_size > MAX_FILE_BYTES:
+        raise InputError([Diagnostic(source, "file_too_large", {"size": st.st_size, "limit": MAX_FILE_BYTES})])
+
+
+def score_file(item: tuple[int, str]) -> Row:
+    """Score one file (a pool task); a bad file, or even a bug, becomes an :class:`InvalidRow`."""
+    from dangjian_audit.cli import gate_reasons
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.report import audit_file
+
+    index, source = item
+    state = _STATE
+    assert state is not None, "init_worker() or _install() must run first"
+    opts = state.options
+    try:
+        _precheck(source)
+        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
+    except InputError as exc:
+        return InvalidRow(index, tuple(exc.diagnostics))
+    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
+        return InvalidRow(index, (Diagnostic(source, "internal_error", {"detail": f"{type(exc).__name__}: {exc}"}),))
+    reasons = gate_reasons(report, state.line, opts.fail_on_veto, opts.min_level, state.msgs, state.ruleset)
+    row = SchoolRow(
+        index=index,
+        code=report.school.code,
+        name=report.school.name,
+        county=report.school.county,
+        type=report.school.type,
+        total=report.total,
+        dimensions=tuple(d.score for d in report.dimensions),
+        grade=report.grade.id,
+        level=report.level.id if report.level else None,
+        veto=tuple(report.veto),
+        statuses="".join(STATUS_LETTERS[i.status] for i in report.indicators),
+        gate=tuple(reasons),
+    )
+    if opts.reports_dir is not None:
+        from dangjian_audit.reporters.templated import render_html, render_markdown
+
+        # Written under a temporary name: the final, de-duplicated name is chosen by the parent,
+        # which sees the files in input order.
+        base = Path(opts.reports_dir) / f"{PARTIAL_PREFIX}{index}"
+        base.with_suffix(".html").write_text(render_html([report], state.msgs), encoding="utf-8")
+        base.with_suffix(".md").write_text(render_markdown([report], state.msgs), encoding="utf-8")
+        row.has_reports = True
+    return row
+
+
+def chunksize(n: int, jobs: int) -> int:
+    """About 16 chunks per worker: small enough for an even tail and a live progress bar."""
+    return max(8, min(256, n // (jobs * 16)))
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, jobs: int,
+              context: BaseContext | None = None) -> Iterator[Row]:
+    """One row per file, in input order, serially or from a pool of ``jobs`` processes."""
+    items = enumerate(files)
+    if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
+        _install(ruleset, options)
+        gc.freeze()  # as in a worker: the long-lived modules and ruleset leave the collector's scans
+        for item in items:
+            yield score_file(item)
+        return
+    ctx = context or multiprocessing.get_context()
+    with ctx.Pool(jobs, initializer=init_worker, initargs=(options,)) as pool:
+        yield from pool.imap(score_file, items, chunksize=chunksize(len(files), jobs))
+
+
+# ---------------------------------------------------------------- the county summary
+
+
+@dataclass(frozen=True)
+class NamedCount:
+    id: str
+    name: str
+    count: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class DimensionStat:
+    id: str
+    name: str
+    max: float
+    average: float | None
+
+
+@dataclass(frozen=True)
+class IndicatorStat:
+    id: str
+    dimension: str
+    title: str
+    counts: dict[str, int]
+    shortfall: int
+    met_percent: float | None
+
+
+@dataclass(frozen=True)
+class GapStat:
+    indicator: IndicatorStat
+    schools: list[SchoolRow]
+
+
+@dataclass
+class CountySummary:
+    """The view model every county reporter reads: numbers prepared, names in one language."""
+
+    tool: str
+    catalog: dict[str, str]
+    profile: str | None
+    lang: str
+    as_of: str
+    fail_under: float
+    files: int
+    scored: int
+    invalid_count: int
+    gate_failed: int
+    average_total: float | None
+    dimensions: list[DimensionStat]
+    grades: list[NamedCount]
+    levels: list[NamedCount]
+    indicators: list[IndicatorStat]
+    top_gaps: list[GapStat]
+    ranking: list[tuple[int, SchoolRow]]
+    invalid: list[InvalidRow]
+    grade_names: dict[str, str]
+    level_names: dict[str, str]
+    type_names: dict[str, str] = field(default_factory=dict)
+    status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+
+    @property
+    def passed(self) -> int:
+        return self.scored - self.gate_failed
+
+
+class CountyAggregator:
+    """Running totals over rows as they stream in; only the small rows themselves are kept."""
+
+    def __init__(self, ruleset: Ruleset) -> None:
+        self.ruleset = ruleset
+        self.schools: list[SchoolRow] = []
+        self.invalid: list[InvalidRow] = []
+        self.grade_counts: Counter[str] = Counter()
+        self.level_counts: Counter[str | None] = Counter()
+        self.status_counts = [Counter[str]() for _ in ruleset.indicators]
+        # Scores are quantized to cents, so integer cents sum exactly.
+        self.dim_cents = [0] * len(ruleset.catalog.header.dimensions)
+        self.total_cents = 0
+        self.gate_failed = 0
+
+    def add(self, row: Row) -> None:
+        if isinstance(row, InvalidRow):
+            self.invalid.append(row)
+            return
+        self.schools.append(row)
+        self.grade_counts[row.grade] += 1
+        self.level_counts[row.level] += 1
+        for counter, letter in zip(self.status_counts, row.statuses, strict=True):
+            counter[letter] += 1
+        for k, score in enumerate(row.dimensions):
+            self.dim_cents[k] += round(score * 100)
+        self.total_cents += round(row.total * 100)
+        if row.gate:
+            self.gate_failed += 1
+
+    def summary(self, msgs: Messages, options: BatchOptions, fail_under: float) -> CountySummary:
+        ruleset, lang = self.ruleset, msgs.lang
+        header = ruleset.catalog.header
+        n = len(self.schools)
+
+        def avg(cents: int) -> float | None:
+            return round(cents / n / 100, 2) if n else None
+
+        def pct(count: int) -> float:
+            return round(count * 100 / n, 1) if n else 0.0
+
+        grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
+        levels = sorted(ruleset.scoring.levels, key=lambda lv: lv.min, reverse=True)
+        grade_names = {g.id: g.name.get(lang) for g in grades}
+        level_names = {lv.id: lv.name.get(lang) for lv in levels}
+        level_counts = [NamedCount(lv.id, level_names[lv.id], self.level_counts[lv.id],
+                                   pct(self.level_counts[lv.id])) for lv in levels]
+        level_counts.append(NamedCount("none", msgs.ui("level_none"), self.level_counts[None],
+                                       pct(self.level_counts[None])))
+        ranked = sorted(self.schools, key=lambda r: (-r.total, r.code, r.source))
+        ranking: list[tuple[int, SchoolRow]] = []
+        for pos, row in enumerate(ranked, 1):
+            # Competition ranking: equal totals share a rank (1, 2, 2, 4).
+            rank = ranking[-1][0] if ranking and ranking[-1][1].total == row.total else pos
+            ranking.append((rank, row))
+        indicators = []
+        for ci, counts in zip(ruleset.indicators, self.status_counts, strict=True):
+            ind = ci.indicator
+            by_status = {s: counts[STATUS_LETTERS[s]] for s in STATUSES}
+            applicable = n - by_status["not_applicable"]
+            indicators.append(IndicatorStat(
+                id=ind.id, dimension=ind.dimension, title=ind.title.get(lang), counts=by_status,
+                shortfall=sum(by_status[s] for s in SHORTFALL),
+                met_percent=round(by_status["met"] * 100 / applicable, 1) if applicable else None,
+            ))
+        order = sorted((k for k, s in enumerate(indicators) if s.shortfall),
+                       key=lambda k: (-indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id))
+        shortfall_letters = {STATUS_LETTERS[s] for s in SHORTFALL}
+        top_gaps = [GapStat(indicators[k], [row for _, row in ranking if row.statuses[k] in shortfall_letters])
+                    for k in order[:TOP_GAPS]]
+        return CountySummary(
+            tool=f"dangjian-audit {__version__}",
+            catalog={"id": header.id, "version": header.version, "effective": header.effective.isoformat()},
+            profile=ruleset.profile_name,
+            lang=lang,
+            as_of=options.as_of.isoformat(),
+            fail_under=fail_under,
+            files=n + len(self.invalid),
+            scored=n,
+            invalid_count=len(self.invalid),
+            gate_failed=self.gate_failed,
+            average_total=avg(self.total_cents),
+            dimensions=[DimensionStat(d.id, d.name.get(lang), float(d.points), avg(c))
+                        for d, c in zip(header.dimensions, self.dim_cents, strict=True)],
+            grades=[NamedCount(g.id, grade_names[g.id], self.grade_counts[g.id], pct(self.grade_counts[g.id]))
+                    for g in grades],
+            levels=level_counts,
+            indicators=indicators,
+            top_gaps=top_gaps,
+            ranking=ranking,
+            invalid=self.invalid,
+            grade_names=grade_names,
+            level_names=level_names,
+            type_names={t: msgs.get("ui", f"type_{t}", t) for t in {r.type for r in self.schools}},
+            status_labels={letter: msgs.get("status", status) for status, letter in STATUS_LETTERS.items()},
+        )
+
+
+# ---------------------------------------------------------------- the whole run
+
+
+def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msgs: Messages, jobs: int,
+              on_row: Callable[[Row], None] | None = None, context: BaseContext | None = None) -> CountySummary:
+    """Score every file and aggregate the county summary, streaming rows as they arrive."""
+    from dangjian_audit.scoring import gate_line
+
+    aggregator = CountyAggregator(ruleset)
+    namer = ReportNamer()
+    reports_dir = Path(options.reports_dir) if options.reports_dir else None
+    if reports_dir is not None:
+        reports_dir.mkdir(parents=True, exist_ok=True)
+    shared: dict[str | None, str | None] = {}
+    for row in iter_rows(files, ruleset, options, jobs, context):
+        row.source = files[row.index]
+        if isinstance(row, SchoolRow):
+            # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
+            row.county, row.type, row.grade, row.level = (
+                shared.setdefault(v, v) for v in (row.county, row.type, row.grade, row.level))
+        if isinstance(row, SchoolRow) and row.has_reports and reports_dir is not None:
+            row.report_stem = namer.assign(row.code)
+            for suffix in (".html", ".md"):
+                os.replace(reports_dir / f"{PARTIAL_PREFIX}{row.index}{suffix}",
+                           report_path(reports_dir, row.report_stem, suffix))
+        aggregator.add(row)
+        if on_row is not None:
+            on_row(row)
+    line = float(gate_line(ruleset)) if options.fail_under is None else options.fail_under
+    return aggregator.summary(msgs, options, line)
+
+
+# ---------------------------------------------------------------- output
+
+SUMMARY_FORMATS = {"markdown": "md", "html": "html", "json": "json", "csv": "csv", "xlsx": "xlsx"}
+
+
+def render_summary(summary: CountySummary, msgs: Messages, fmt: str, color: bool = False,
+                   links: bool = False) -> Iterator[str] | bytes:
+    """The summary in one format: string pieces to write in order, or bytes for XLSX."""
+    from dangjian_audit.reporters import county
+
+    if fmt == "json":
+        return county.county_json(summary, msgs)
+    if fmt == "markdown":
+        return county.county_markdown(summary, msgs, links)
+    if fmt == "html":
+        return county.county_html(summary, msgs, links)
+    if fmt == "csv":
+        return county.county_csv(summary, msgs)
+    if fmt == "xlsx":
+        return county.county_xlsx(summary, msgs)
+    return iter([county.county_text(summary, msgs, color)])
+
+
+def _encoding(fmt: str) -> str:
+    # The BOM lets spreadsheet programs (Excel, WPS) recognise UTF-8 CSV instead of guessing GBK.
+    return "utf-8-sig" if fmt == "csv" else "utf-8"
+
+
+def write_output(content: Iterator[str] | bytes, fmt: str, path: Path | None) -> None:
+    """Write one rendered summary to a file, or to standard output when ``path`` is None."""
+    import codecs
+    import sys
+
+    if isinstance(content, bytes):
+        if path is None:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(content)
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return
+    if path is None:
+        sys.stdout.flush()
+        encoder = codecs.getincrementalencoder(_encoding(fmt))()
+        stream = sys.stdout.buffer
+        for piece in content:
+            stream.write(encoder.encode(piece))
+        stream.write(encoder.encode("", final=True))
+        stream.flush()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding=_encoding(fmt), newline="") as fh:
+        for piece in content:
+            fh.write(piece)
+
+
+def emit(summary: CountySummary, msgs: Messages, fmt: str, output: Path | None, color: bool) -> None:
+    write_output(render_summary(summary, msgs, fmt, color), fmt, output)
+
+
+def write_summaries(summary: CountySummary, msgs: Messages, out: Path) -> list[Path]:
+    """Every summary format into ``out`` (``summary.md``, ``.html``, ``.json``, ``.csv``, ``.xlsx``)."""
+    written = []
+    for fmt, suffix in SUMMARY_FORMATS.items():
+        path = out / f"summary.{suffix}"
+        write_output(render_summary(summary, msgs, fmt, links=True), fmt, path)
+        written.append(path)
+    return written
+
+
+def show_progress() -> bool:
+    """A progress bar only for a person at a terminal: never when piped or on CI."""
+    import sys
+
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+class Progress:
+    """A rich progress bar on stderr, or nothing."""
+
+    def __init__(self, total: int, label: str, enabled: bool) -> None:
+        self._bar: Any = None
+        if enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+            from rich.progress import Progress as RichProgress
+
+            self._bar = RichProgress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self._task = self._bar.add_task(label, total=total)
+
+    def __enter__(self) -> Progress:
+        if self._bar is not None:
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def advance(self, _row: Row | None = None) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
