@@ -37,7 +37,9 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
         args = dict(f.args)
         for key in ("section", "doc_kind", "role", "unit", "type", "expected"):
             if key in args:
-                args[key + "_label"] = msgs.get("labels", str(args[key]), str(args[key]))
+                # Roles share names with sections ("organization"), so their labels are prefixed.
+                name = f"role.{args[key]}" if key == "role" else str(args[key])
+                args[key + "_label"] = msgs.get("labels", name, str(args[key]))
         message = msgs.fmt("findings", f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
     return FindingOut(code=f.key, message=message, location=loc)
