@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cache
 from fractions import Fraction
 from typing import Annotated, Any, Literal
 
@@ -74,19 +75,15 @@ class Context:
     # the engine's time on real-sized files.
     _by_kind: dict[str, dict[Any, list[Any]]] = field(default_factory=dict)
 
+    # The first and last day that count: the period, cut at the audit date if earlier.
+    start: dt.date = dt.date.min
+    end: dt.date = dt.date.max
+
     @classmethod
     def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
         by_id = {m.id: m for m in evidence.meetings or ()}
-        return cls(as_of=as_of, settings=settings, evidence=evidence, meetings_by_id=by_id)
-
-    @property
-    def start(self) -> dt.date:
-        return self.evidence.period.start
-
-    @property
-    def end(self) -> dt.date:
-        """The last day that counts: the period's end, or the audit date if earlier."""
-        return min(self.evidence.period.end, self.as_of)
+        return cls(as_of=as_of, settings=settings, evidence=evidence, meetings_by_id=by_id,
+                   start=evidence.period.start, end=min(evidence.period.end, as_of))
 
     def in_period(self, day: dt.date | None) -> bool:
         return day is not None and self.start <= day <= self.end
@@ -95,10 +92,18 @@ class Context:
 REF_FIELDS = frozenset({"meeting", "proposal_meeting"})
 
 
+@cache
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def resolve(record: Any, path: str, ctx: Context) -> Any:
     """Follow a dotted path; ``meeting.date`` follows a meeting id to that meeting."""
+    parts = _parts(path)
+    if len(parts) == 1 and path not in REF_FIELDS and not isinstance(record, dict):
+        return getattr(record, path, None)
     value = record
-    for part in path.split("."):
+    for part in parts:
         if value is None:
             return None
         if isinstance(value, str):

@@ -4,6 +4,7 @@ half-years, terms (the evidence's term dates; half-years when none are given) or
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from fractions import Fraction
 from typing import Annotated, Literal
 
@@ -116,7 +117,7 @@ def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outc
     for group in groups:
         dates = sorted(r.date for r in records if not spec.per_group or getattr(r, "group", None) == group)
         for first, last in spans:
-            n = sum(1 for d in dates if first <= d <= last)
+            n = bisect_right(dates, last) - bisect_left(dates, first)
             if n >= spec.min_per_unit:
                 covered += 1
             else:

@@ -92,8 +92,9 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
         need, strict = line, not spec.inclusive
         if spec.cadre_ratio is not None and "cadre" in m.agenda:
             need, strict = spec.cadre_ratio, False
-        share = Fraction(m.present, m.expected) if m.expected else ZERO
-        ok = share > need if strict else share >= need
+        # present/expected against need, in integers: present * den vs num * expected
+        lhs, rhs = m.present * need.denominator, need.numerator * m.expected
+        ok = m.expected > 0 and (lhs > rhs if strict else lhs >= rhs)
         if ok:
             good += 1
         else:
