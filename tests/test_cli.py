@@ -191,7 +191,8 @@ def test_help_documents_exit_codes() -> None:
 
 def test_runs_as_module_from_another_directory(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "dangjian_audit", "check", str(ROOT / PROVINCE), "-f", "json",
-                             "--as-of", "2025-12-31"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8", check=False,
+                             "--as-of", "2025-12-31"], cwd=tmp_path, capture_output=True, text=True, encoding="utf-8",
+                            check=False,
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["level"]["id"] == "province"

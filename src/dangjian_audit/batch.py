@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import stat
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -424,8 +425,8 @@ class CountyAggregator:
 
         grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
         levels = sorted(ruleset.scoring.levels, key=lambda lv: lv.min, reverse=True)
-        grade_names = {g.id: g.name.get(lang) for g in grades}
-        level_names = {lv.id: lv.name.get(lang) for lv in levels}
+        grade_names: dict[str, str] = {g.id: g.name.get(lang) for g in grades}
+        level_names: dict[str, str] = {lv.id: lv.name.get(lang) for lv in levels}
         level_counts = [NamedCount(lv.id, level_names[lv.id], self.level_counts[lv.id],
                                    pct(self.level_counts[lv.id])) for lv in levels]
         level_counts.append(NamedCount("none", msgs.ui("level_none"), self.level_counts[None],
@@ -439,7 +440,7 @@ class CountyAggregator:
         indicators = []
         for ci, counts in zip(ruleset.indicators, self.status_counts, strict=True):
             ind = ci.indicator
-            by_status = {s: counts[STATUS_LETTERS[s]] for s in STATUSES}
+            by_status: dict[str, int] = {s: counts[STATUS_LETTERS[s]] for s in STATUSES}
             applicable = n - by_status["not_applicable"]
             indicators.append(IndicatorStat(
                 id=ind.id, dimension=ind.dimension, title=ind.title.get(lang), counts=by_status,
@@ -492,13 +493,13 @@ def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msg
     reports_dir = Path(options.reports_dir) if options.reports_dir else None
     if reports_dir is not None:
         reports_dir.mkdir(parents=True, exist_ok=True)
-    shared: dict[str | None, str | None] = {}
     for row in iter_rows(files, ruleset, options, jobs, context):
         row.source = files[row.index]
         if isinstance(row, SchoolRow):
             # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
-            row.county, row.type, row.grade, row.level = (
-                shared.setdefault(v, v) for v in (row.county, row.type, row.grade, row.level))
+            row.type, row.grade = sys.intern(row.type), sys.intern(row.grade)
+            row.county = sys.intern(row.county) if row.county is not None else None
+            row.level = sys.intern(row.level) if row.level is not None else None
         if isinstance(row, SchoolRow) and row.has_reports and reports_dir is not None:
             row.report_stem = namer.assign(row.code)
             for suffix in (".html", ".md"):

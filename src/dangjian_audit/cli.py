@@ -313,7 +313,8 @@ def init_command(
     path: Annotated[Path | None, typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
     school_name: Annotated[str | None, typer.Option("--school-name", help="The school's full name.")] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31.")
+        int | None,
+        typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     catalog: CatalogOpt = None,

@@ -36,7 +36,9 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return out or "(root)"
 
 
-def validation_diagnostics(exc: ValidationError, text: str, display: str, prefix: tuple[Any, ...] = ()) -> list[Diagnostic]:
+def validation_diagnostics(
+    exc: ValidationError, text: str, display: str, prefix: tuple[Any, ...] = ()
+) -> list[Diagnostic]:
     """Turn pydantic errors into diagnostics keyed on pydantic's stable error ``type``."""
     diags = []
     for err in exc.errors(include_url=False):

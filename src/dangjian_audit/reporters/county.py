@@ -214,9 +214,9 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
         per_indicator.append([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall, ind.met_percent])
     matrix = sheet(ui("sheet_matrix"), [ui("rank"), ui("code"), ui("school"), ui("total")] + ids, len(s.ranking),
                    {3: 28, **{5 + k: 6 for k in range(len(ids))}})
-    for rank, row in s.ranking:
-        cells: list[Any] = [rank, row.code, row.name, row.total]
-        for letter in row.statuses:
+    for rank, school in s.ranking:
+        cells: list[Any] = [rank, school.code, school.name, school.total]
+        for letter in school.statuses:
             cell = WriteOnlyCell(matrix, value=STATUS_SYMBOLS[letter] + " " + s.status_labels[letter])
             cell.fill = fills[letter]
             cells.append(cell)
@@ -307,17 +307,17 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
         for key in ("not_met", "partial", "insufficient_evidence"):
             gaps.add_column(msgs.get("status", key), justify="right")
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
-        for g in s.top_gaps:
-            ind = g.indicator
-            names = "、".join(r.name for r in g.schools[:SHOWN_SCHOOLS])
-            if len(g.schools) > SHOWN_SCHOOLS:
-                names += ui("and_more", count=len(g.schools) - SHOWN_SCHOOLS)
+        for gap in s.top_gaps:
+            ind = gap.indicator
+            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
+            if len(gap.schools) > SHOWN_SCHOOLS:
+                names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
             gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
                          str(ind.counts["insufficient_evidence"]), names)
         console.print(gaps)
     if s.invalid:
         console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
         for inv in s.invalid:
-            for d in inv.diagnostics:
-                console.print(d.render(msgs), soft_wrap=True)
+            for diag in inv.diagnostics:
+                console.print(diag.render(msgs), soft_wrap=True)
     return buffer.getvalue()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cache
 from fractions import Fraction
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
@@ -55,7 +55,9 @@ class Outcome:
     verdict: str | None = None
 
 
-def share_outcome(good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any) -> Outcome:
+def share_outcome(
+    good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any
+) -> Outcome:
     share = Fraction(good, total) if total else ZERO
     ratio = ONE if total and share >= min_share else share
     # Once the required share is reached, the remaining records are not gaps.

@@ -79,7 +79,8 @@ def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.d
         if not terms:
             return units(ctx, "half", exempt)
         # A term (每学期) as recorded in the evidence, clipped to the period.
-        spans = [(max(t.start, start), min(t.end, ctx.evidence.period.end)) for t in sorted(terms, key=lambda t: t.start)]
+        last_day = ctx.evidence.period.end
+        spans = [(max(t.start, start), min(t.end, last_day)) for t in sorted(terms, key=lambda t: t.start)]
         return [(a, b) for a, b in spans if a <= b <= end]
     step = {"month": 1, "quarter": 3, "half": 6}[unit]
     cursor = _month_start(start)

@@ -57,7 +57,8 @@ def check_document(spec: DocumentSpec, evidence: Evidence, ctx: Context) -> Outc
             if doc.adopted is not None and (doc.reviewed or doc.adopted) >= spec.adopted_on_or_after:
                 good += 1
             else:
-                findings.append(Finding("document_outdated", {"doc": doc.id, "date": spec.adopted_on_or_after.isoformat()}, line))
+                args = {"doc": doc.id, "date": spec.adopted_on_or_after.isoformat()}
+                findings.append(Finding("document_outdated", args, line))
         if spec.adopted_within_days:
             limit = ctx.start + dt.timedelta(days=spec.adopted_within_days)
             earliest = ctx.start - dt.timedelta(days=spec.adopted_early_days)

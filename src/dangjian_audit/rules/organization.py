@@ -36,7 +36,10 @@ def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ct
     else:
         findings.append(Finding("org_too_small", {"formal": org.formal_members, "min": spec.min_formal_own}, line))
     # 支部工作条例 art. 4: a branch "一般不超过50人"; more members call for a general branch, 100+ a committee.
-    expected = "branch" if total <= spec.max_branch else ("general_branch" if total < spec.committee_from else "committee")
+    if total <= spec.max_branch:
+        expected = "branch"
+    else:
+        expected = "general_branch" if total < spec.committee_from else "committee"
     if org.type == expected or (org.type == "joint_branch" and org.formal_members < spec.min_formal_own) or (
         org.type == "committee" and total > spec.max_branch
     ):
