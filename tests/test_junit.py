@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
-from conftest import REFERENCE
+from conftest import EXAMPLES, REFERENCE, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
@@ -120,3 +120,10 @@ def test_cli_writes_junit(tmp_path: Path, xsd: Any) -> None:
                                       "-o", str(out)])
     assert result.exit_code == 1, result.output
     xsd.validate(str(out))
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_every_example_validates_against_xsd(xsd: Any, example: str) -> None:
+    code, out, _ = run_cli(["check", f"examples/{example}", "--format", "junit", "--as-of", "2025-12-31"])
+    assert code in (0, 1)
+    xsd.validate(out)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
-from conftest import REFERENCE
+from conftest import EXAMPLES, REFERENCE, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
@@ -163,3 +163,14 @@ def test_cli_writes_sarif(tmp_path: Path, validator: Any, monkeypatch: pytest.Mo
     log = json.loads((tmp_path / "out" / "audit.sarif").read_text(encoding="utf-8"))
     _assert_valid(validator, log)
     assert log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "school.yaml"
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_every_example_validates(validator: Any, example: str) -> None:
+    code, out, _ = run_cli(["check", f"examples/{example}", "--format", "sarif", "--as-of", "2025-12-31"])
+    assert code in (0, 1)
+    log = json.loads(out)
+    _assert_valid(validator, log)
+    results = log["runs"][0]["results"]
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == f"examples/{example}"
+               for r in results)

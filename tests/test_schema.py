@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 from ci_fixtures import AS_OF, school_evidence, write_evidence
 from click.testing import CliRunner as ClickRunner
-from conftest import ROOT
+from conftest import EXAMPLES, ROOT
 from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
@@ -177,5 +177,24 @@ def test_check_jsonschema_rejects_schema_errors(tmp_path: Path, case: str) -> No
     with pytest.raises(InputError):
         load_evidence(path)  # the tool rejects it too: the schema and the loader agree
     result = _check_jsonschema("--schemafile", _schema_file(), str(path))
+    assert result.exit_code == 1, result.output
+    assert "Schema validation errors" in result.output
+
+
+def test_check_jsonschema_accepts_every_example() -> None:
+    examples = sorted(str(p) for p in EXAMPLES.glob("*.yaml"))
+    assert len(examples) >= 5
+    result = _check_jsonschema("--schemafile", _schema_file(), *examples)
+    assert result.exit_code == 0, result.output
+
+
+# The broken examples whose faults are schema faults (keys, types, ranges, date formats); the
+# others are YAML, encoding or cross-field faults that only the tool itself can see.
+SCHEMA_BROKEN = ["bad-dates.yaml", "negative-counts.yaml", "unknown-keys-and-types.yaml"]
+
+
+@pytest.mark.parametrize("name", SCHEMA_BROKEN)
+def test_check_jsonschema_rejects_broken_examples(name: str) -> None:
+    result = _check_jsonschema("--schemafile", _schema_file(), str(EXAMPLES / "invalid" / name))
     assert result.exit_code == 1, result.output
     assert "Schema validation errors" in result.output
