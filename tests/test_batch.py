@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit import batch as core
@@ -355,3 +356,16 @@ def test_progress_only_on_a_terminal_without_ci(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     assert not core.show_progress()
+
+
+def test_xlsx_carries_no_wall_clock(tmp_path: Path) -> None:
+    import zipfile
+
+    out = tmp_path / "county.xlsx"
+    code, _, _ = run_cli(["batch", "examples/province-chengguan-middle.yaml", "--format", "xlsx",
+                          "--output", str(out), "--as-of", "2025-12-31"])
+    assert code == 0
+    with zipfile.ZipFile(out) as archive:
+        assert {info.date_time[:3] for info in archive.infolist()} == {(2025, 12, 31)}
+        core = archive.read("docProps/core.xml").decode("utf-8")
+    assert "2025-12-31T00:00:00Z" in core

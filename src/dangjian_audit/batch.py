@@ -21,15 +21,19 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import pickle
 import re
 import stat
 import sys
+import tempfile
 import unicodedata
+import weakref
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from dangjian_audit import __version__
 from dangjian_audit.diagnostics import Diagnostic
@@ -347,7 +351,7 @@ class IndicatorStat:
 @dataclass(frozen=True)
 class GapStat:
     indicator: IndicatorStat
-    schools: list[SchoolRow]
+    schools: RowView
 
 
 @dataclass
@@ -370,7 +374,7 @@ class CountySummary:
     levels: list[NamedCount]
     indicators: list[IndicatorStat]
     top_gaps: list[GapStat]
-    ranking: list[tuple[int, SchoolRow]]
+    ranking: Ranking
     invalid: list[InvalidRow]
     grade_names: dict[str, str]
     level_names: dict[str, str]
@@ -382,12 +386,98 @@ class CountySummary:
         return self.scored - self.gate_failed
 
 
+class RowStore:
+    """School rows spilled to an anonymous temporary file, read back by position.
+
+    The parent keeps only a sort key per school, so its memory stays flat as the county grows.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the summary
+        # closed (and so deleted) when the store goes away, whoever held it last
+        weakref.finalize(self, self._file.close)
+        self._offsets = array("q")
+        self._sizes = array("q")
+
+    def add(self, row: SchoolRow) -> int:
+        data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
+        self._offsets.append(self._file.seek(0, os.SEEK_END))
+        self._sizes.append(len(data))
+        self._file.write(data)
+        return len(self._offsets) - 1
+
+    def get(self, key: int) -> SchoolRow:
+        self._file.seek(self._offsets[key])
+        row = pickle.loads(self._file.read(self._sizes[key]))  # noqa: S301 - our own rows, our own file
+        assert isinstance(row, SchoolRow)
+        return row
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+
+class RowView(Sequence[SchoolRow]):
+    """Rows of a store in a given order; indexing and slicing read them back lazily."""
+
+    def __init__(self, store: RowStore, keys: array[int]) -> None:
+        self._store, self._keys = store, keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    @overload
+    def __getitem__(self, index: int) -> SchoolRow: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> RowView: ...
+
+    def __getitem__(self, index: int | slice) -> SchoolRow | RowView:
+        if isinstance(index, slice):
+            return RowView(self._store, self._keys[index])
+        return self._store.get(self._keys[index])
+
+    def __iter__(self) -> Iterator[SchoolRow]:
+        for key in self._keys:
+            yield self._store.get(key)
+
+
+class Ranking(Sequence[tuple[int, SchoolRow]]):
+    """``(rank, row)`` pairs best first; equal totals share a rank (1, 2, 2, 4)."""
+
+    def __init__(self, rows: RowView, ranks: array[int]) -> None:
+        self._rows, self._ranks = rows, ranks
+
+    def __len__(self) -> int:
+        return len(self._ranks)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[int, SchoolRow]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Ranking: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[int, SchoolRow] | Ranking:
+        if isinstance(index, slice):
+            return Ranking(self._rows[index], self._ranks[index])
+        return self._ranks[index], self._rows[index]
+
+    def __iter__(self) -> Iterator[tuple[int, SchoolRow]]:
+        return zip(self._ranks, self._rows, strict=True)
+
+    @property
+    def rows(self) -> RowView:
+        return self._rows
+
+
 class CountyAggregator:
-    """Running totals over rows as they stream in; only the small rows themselves are kept."""
+    """Running totals over rows as they stream in; the rows themselves are spilled to disk."""
 
     def __init__(self, ruleset: Ruleset) -> None:
         self.ruleset = ruleset
-        self.schools: list[SchoolRow] = []
+        self.store = RowStore()
+        # one small sort key per school: (-total in cents, code, source, store key)
+        self.keys: list[tuple[int, str, str, int]] = []
+        self.types: set[str] = set()
         self.invalid: list[InvalidRow] = []
         self.grade_counts: Counter[str] = Counter()
         self.level_counts: Counter[str | None] = Counter()
@@ -401,7 +491,9 @@ class CountyAggregator:
         if isinstance(row, InvalidRow):
             self.invalid.append(row)
             return
-        self.schools.append(row)
+        key = self.store.add(row)
+        self.keys.append((-round(row.total * 100), row.code, row.source, key))
+        self.types.add(row.type)
         self.grade_counts[row.grade] += 1
         self.level_counts[row.level] += 1
         for counter, letter in zip(self.status_counts, row.statuses, strict=True):
@@ -415,7 +507,7 @@ class CountyAggregator:
     def summary(self, msgs: Messages, options: BatchOptions, fail_under: float) -> CountySummary:
         ruleset, lang = self.ruleset, msgs.lang
         header = ruleset.catalog.header
-        n = len(self.schools)
+        n = len(self.keys)
 
         def avg(cents: int) -> float | None:
             return round(cents / n / 100, 2) if n else None
@@ -431,12 +523,14 @@ class CountyAggregator:
                                    pct(self.level_counts[lv.id])) for lv in levels]
         level_counts.append(NamedCount("none", msgs.ui("level_none"), self.level_counts[None],
                                        pct(self.level_counts[None])))
-        ranked = sorted(self.schools, key=lambda r: (-r.total, r.code, r.source))
-        ranking: list[tuple[int, SchoolRow]] = []
-        for pos, row in enumerate(ranked, 1):
+        self.keys.sort()
+        order, ranks = array("q"), array("q")
+        for pos, (cents, _, _, key) in enumerate(self.keys, 1):
             # Competition ranking: equal totals share a rank (1, 2, 2, 4).
-            rank = ranking[-1][0] if ranking and ranking[-1][1].total == row.total else pos
-            ranking.append((rank, row))
+            ranks.append(ranks[-1] if ranks and self.keys[pos - 2][0] == cents else pos)
+            order.append(key)
+        self.keys.clear()
+        ranking = Ranking(RowView(self.store, order), ranks)
         indicators = []
         for ci, counts in zip(ruleset.indicators, self.status_counts, strict=True):
             ind = ci.indicator
@@ -447,11 +541,18 @@ class CountyAggregator:
                 shortfall=sum(by_status[s] for s in SHORTFALL),
                 met_percent=round(by_status["met"] * 100 / applicable, 1) if applicable else None,
             ))
-        order = sorted((k for k, s in enumerate(indicators) if s.shortfall),
-                       key=lambda k: (-indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id))
+        def gap_order(k: int) -> tuple[int, int, str]:
+            return -indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id
+
+        order_gaps = sorted((k for k, s in enumerate(indicators) if s.shortfall), key=gap_order)
         shortfall_letters = {STATUS_LETTERS[s] for s in SHORTFALL}
-        top_gaps = [GapStat(indicators[k], [row for _, row in ranking if row.statuses[k] in shortfall_letters])
-                    for k in order[:TOP_GAPS]]
+        top = order_gaps[:TOP_GAPS]
+        affected: dict[int, array[int]] = {k: array("q") for k in top}
+        for key, row in zip(order, ranking.rows, strict=True):  # one pass over the spilled rows
+            for k in top:
+                if row.statuses[k] in shortfall_letters:
+                    affected[k].append(key)
+        top_gaps = [GapStat(indicators[k], RowView(self.store, affected[k])) for k in top]
         return CountySummary(
             tool=f"dangjian-audit {__version__}",
             catalog={"id": header.id, "version": header.version, "effective": header.effective.isoformat()},
@@ -475,7 +576,7 @@ class CountyAggregator:
             invalid=self.invalid,
             grade_names=grade_names,
             level_names=level_names,
-            type_names={t: msgs.get("ui", f"type_{t}", t) for t in {r.type for r in self.schools}},
+            type_names={t: msgs.get("ui", f"type_{t}", t) for t in self.types},
             status_labels={letter: msgs.get("status", status) for status, letter in STATUS_LETTERS.items()},
         )
 

@@ -10,8 +10,10 @@ as bytes. The caller decides where the output goes.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
+import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -226,9 +228,26 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
                     len(invalid_rows), {1: 40, 2: 40, 4: 80})
     for source, d in invalid_rows:
         invalid.append([source, d.location(), d.code, msgs.error(d.code, d.args)])
+    # No wall clock in the output: the workbook's dates are the audit date, and so are the
+    # archive's entry dates, so the same inputs give a byte-identical file.
+    stamp = dt.datetime.combine(dt.date.fromisoformat(s.as_of), dt.time())
+    wb.properties.created = wb.properties.modified = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return _fixed_zip_dates(buffer.getvalue(), stamp)
+
+
+def _fixed_zip_dates(data: bytes, stamp: dt.datetime) -> bytes:
+    """Rewrite a zip archive with every entry dated ``stamp`` (openpyxl stamps them with the time of writing)."""
+    out = io.BytesIO()
+    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = info.external_attr
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------- Markdown and HTML
