@@ -59,7 +59,8 @@ def share_outcome(
     good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any
 ) -> Outcome:
     share = Fraction(good, total) if total else ZERO
-    ratio = ONE if total and share >= min_share else share
+    # the share of the requirement met: 7 of 24 against a 30% line is 7/24 ÷ 3/10
+    ratio = ONE if total and share >= min_share else share / min_share
     # Once the required share is reached, the remaining records are not gaps.
     return Outcome(ratio, key, {"good": good, "total": total, **args}, findings if ratio < ONE else [])
 
@@ -243,8 +244,9 @@ class Predicate(BaseModel):
     max_months: int | None = None
     more_than_half_of: str | None = None
     contains: str | None = None
-    before_as_of: bool = False
-    not_past_as_of: bool = False
+    # compare with the last day that counts: the period's end, or the audit date if earlier
+    not_after_end: bool = False
+    not_before_end: bool = False
 
 
 def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
@@ -283,9 +285,9 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
             return False
     if pred.contains is not None and pred.contains not in value:
         return False
-    if pred.before_as_of and value > ctx.as_of:
+    if pred.not_after_end and value > ctx.end:
         return False
-    if pred.not_past_as_of and value < ctx.as_of:
+    if pred.not_before_end and value < ctx.end:
         return False
     return True
 

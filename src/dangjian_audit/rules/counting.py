@@ -88,6 +88,9 @@ def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.d
         nxt = add_months(cursor, step)
         last = nxt - dt.timedelta(days=1)
         if last > end:
+            # Once the period is over, its last unit counts even when the period ends mid-unit.
+            if end == ctx.evidence.period.end and cursor <= end and not (unit == "month" and cursor.month in exempt):
+                out.append((cursor, end))
             break
         if not (unit == "month" and cursor.month in exempt):
             out.append((cursor, last))
@@ -126,5 +129,5 @@ def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outc
                 findings.append(Finding("group_unit_missing" if spec.per_group else "unit_missing", args))
     total = len(spans) * len(groups)
     share = Fraction(covered, total)
-    ratio = ONE if share >= spec.min_share else share
+    ratio = ONE if share >= spec.min_share else share / spec.min_share
     return Outcome(ratio, "detail_coverage", {"covered": covered, "total": total, "unit": spec.unit}, findings)

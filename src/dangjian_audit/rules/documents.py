@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Document, Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec, missing_section
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec, add_months, missing_section
 
 
 class DocumentSpec(Spec):
@@ -38,7 +38,7 @@ def check_document(spec: DocumentSpec, evidence: Evidence, ctx: Context) -> Outc
     good = 0
     findings: list[Finding] = []
     for kind in spec.kinds:
-        doc = _latest(docs, kind, ctx.as_of)
+        doc = _latest(docs, kind, ctx.end)
         required = 1 + len(spec.clauses) + sum(
             1 for flag in (spec.adopted_on_or_after, spec.adopted_within_days, spec.max_age_years) if flag
         ) + (1 if spec.approved_by_party else 0)
@@ -68,8 +68,8 @@ def check_document(spec: DocumentSpec, evidence: Evidence, ctx: Context) -> Outc
                 findings.append(Finding("document_late", {"doc": doc.id, "date": limit.isoformat()}, line))
         if spec.max_age_years:
             stamp = doc.reviewed or doc.adopted
-            limit = ctx.as_of.replace(year=ctx.as_of.year - spec.max_age_years) if not (
-                ctx.as_of.month == 2 and ctx.as_of.day == 29) else dt.date(ctx.as_of.year - spec.max_age_years, 2, 28)
+            # reviewed within N years of the period's end (or the audit date if earlier)
+            limit = add_months(ctx.end, -12 * spec.max_age_years)
             if stamp is not None and stamp >= limit:
                 good += 1
             else:

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.models.evidence import Evidence, Talk
 from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Share, Spec, add_months
 
 
@@ -127,8 +127,11 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     veto = False
     good, parts = 0, 3
     ext = org.extension
-    covered = ext is not None and ext.approved and ctx.as_of <= ext.until
-    if ctx.as_of <= due:
+    # The term is judged on the last day that counts (the period's end, or the audit date if
+    # earlier): re-checking last year's evidence today must not invent a lapsed term.
+    day = ctx.end
+    covered = ext is not None and ext.approved and day <= ext.until
+    if day <= due:
         good += 1
     elif covered and ext is not None and ext.until <= _plus_years(due, spec.max_extension_years):
         good += 1
@@ -136,7 +139,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     else:
         findings.append(Finding("term_overdue", {"due": due.isoformat()}, line))
         # More than a year overdue with no approval covering today (none, refused or expired) is a veto.
-        if ctx.as_of > _plus_years(due, spec.veto_after_years) and not covered:
+        if day > _plus_years(due, spec.veto_after_years) and not covered:
             veto = True
     if election.entitled and election.voted is not None and Fraction(election.voted, election.entitled) > spec.turnout:
         good += 1
@@ -167,13 +170,18 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
                        [Finding("missing_section", {"section": section})], insufficient=True)
     talks = [t for t in talks if ctx.in_period(t.date)]
     seats = {s.id for s in evidence.organization.committee or ()}
-    # A member counts as covered by a talk with a committee member (支委与党员之间); with no
-    # committee on record, any talk counts.
-    people = {t.b for t in talks if not seats or t.a in seats} | {t.a for t in talks if not seats or t.b in seats}
+
+    def reached(chosen: list[Talk]) -> set[str]:
+        # A member counts as covered by a talk with a committee member (支委与党员之间); with no
+        # committee on record, any talk counts.
+        return ({t.b for t in chosen if not seats or t.a in seats}
+                | {t.a for t in chosen if not seats or t.b in seats})
+
+    people = reached(talks)
     findings: list[Finding] = []
     covered = sum(1 for m in members if m.id in people)
     share = Fraction(covered, len(members)) if members else ONE
-    parts: list[Fraction] = [ONE if share >= spec.min_share else share]
+    parts: list[Fraction] = [ONE if share >= spec.min_share else share / spec.min_share]
     missing = [m.id for m in members if m.id not in people]
     if missing and share < ONE:
         findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
@@ -189,10 +197,13 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
                     findings.append(Finding("talks_pair_missing", {"a": a, "b": b}))
     if spec.before_life_meeting:
         life = sorted(m.date for m in evidence.meetings or () if m.kind == "life_meeting" and ctx.in_period(m.date))
-        if life:
-            before = any(t.date <= life[0] for t in talks)
-            parts.append(ONE if before else ZERO)
-            if not before:
-                findings.append(Finding("talks_after_life_meeting", {"date": life[0].isoformat()}))
+        if life and members:
+            # The talks prepare the life meeting: the members covered must be covered before it.
+            early = reached([t for t in talks if t.date <= life[0]])
+            on_time = sum(1 for m in members if m.id in early)
+            parts.append(min(ONE, Fraction(on_time, max(covered, 1))))
+            if on_time < covered:
+                findings.append(Finding("talks_after_life_meeting", {"date": life[0].isoformat(),
+                                                                     "count": covered - on_time}))
     ratio = sum(parts, ZERO) / len(parts)
     return Outcome(ratio, "detail_talks", {"covered": covered, "total": len(members)}, findings)
