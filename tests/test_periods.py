@@ -47,3 +47,21 @@ def test_school_weeks_without_terms_skip_holiday_months() -> None:
                dt.date(2025, 12, 31))
     weeks = units(ctx, "week", {2, 7, 8})
     assert weeks and all(w[0].month not in (2, 7, 8) for w in weeks)
+
+
+def test_a_period_ending_mid_unit_counts_its_last_part_once_over() -> None:
+    period = {"kind": "calendar_year", "start": dt.date(2025, 1, 1), "end": dt.date(2025, 7, 15)}
+    over = _ctx(period, dt.date(2025, 12, 31))
+    assert units(over, "half", set()) == [(dt.date(2025, 1, 1), dt.date(2025, 6, 30)),
+                                          (dt.date(2025, 7, 1), dt.date(2025, 7, 15))]
+    running = _ctx(period, dt.date(2025, 7, 10))
+    assert units(running, "half", set()) == [(dt.date(2025, 1, 1), dt.date(2025, 6, 30))]
+
+
+def test_partial_credit_is_the_share_of_the_requirement() -> None:
+    from fractions import Fraction
+
+    from dangjian_audit.rules.base import share_outcome
+
+    assert share_outcome(7, 24, Fraction(3, 10), "k", []).ratio == Fraction(35, 36)
+    assert share_outcome(8, 24, Fraction(3, 10), "k", []).ratio == 1

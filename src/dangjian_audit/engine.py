@@ -14,6 +14,9 @@ from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
 
 
+ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
+
+
 @dataclass(slots=True)
 class Evaluation:
     compiled: CompiledIndicator
@@ -30,7 +33,9 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
     if missing:
         findings = [Finding("missing_section", {"section": name}) for name in missing]
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
-    outcomes = [fn(spec, evidence, ctx) for spec, fn in ci.checks]
+    one_person = bool(evidence.organization.secretary_is_principal)
+    outcomes = [ONE_PERSON if one_person and spec.skip_if_one_person else fn(spec, evidence, ctx)
+                for spec, fn in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)

@@ -28,6 +28,9 @@ class Spec(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     weight: Annotated[int, Field(ge=1)] = 1
+    # Not applicable where one person is both secretary and principal (一肩挑): the requirement
+    # on the second role is met by the first.
+    skip_if_one_person: bool = False
 
 
 @dataclass(frozen=True, slots=True)
