@@ -207,3 +207,114 @@ def test_json_run_does_not_import_rich_or_jinja() -> None:
                             env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"})
     (ROOT / "out.tmp.json").unlink(missing_ok=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def _school_without(tmp_path: Path, section: str) -> Path:
+    text = (ROOT / PROVINCE).read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    kept = [ln for ln in lines if not ln.startswith(f"{section}:")]
+    path = tmp_path / "school.yaml"
+    path.write_text("".join(kept), encoding="utf-8")
+    return path
+
+
+def test_missing_veto_evidence_withholds_the_level(tmp_path: Path) -> None:
+    path = _school_without(tmp_path, "incidents")
+    code, out, err = run_cli(["check", str(path), "-f", "json", "--as-of", "2025-12-31"])
+    report = json.loads(out)
+    assert report["veto"] == [] and report["veto_unverified"] == ["SZ-09", "FZ-06"]
+    assert report["level"] is None and code == 1 and "SZ-09" in err
+    assert run_cli(["check", str(path), "-f", "json", "--no-fail-on-veto"])[0] == 0
+
+
+@pytest.mark.parametrize(("profile", "code_name", "line"), [
+    ("settings: {exempt_month: [8]}\n", "profile_unknown_setting", 1),
+    ("settings: {exempt_months: 八月}\n", "profile_param_type", 1),
+    ("params:\n  JZ-02: {min_meeting: 16}\n", "profile_unknown_param", 2),
+    ("params:\n  XX-99: {a: 1}\n", "profile_unknown_indicator", 2),
+    ("scoring: {grades: {qualified: 95}}\n", "lines_out_of_order", 1),
+    ("scoring: {veto_cap: -5}\n", "greater_than_equal", 1),
+])
+def test_profile_mistakes_are_reported_in_the_profile(tmp_path: Path, profile: str, code_name: str,
+                                                      line: int) -> None:
+    path = tmp_path / "county.yaml"
+    path.write_text(profile, encoding="utf-8")
+    code, _, err = run_cli(["check", PROVINCE, "--profile", str(path)])
+    assert code == 3
+    assert err.startswith(f"{path}:{line}:") and f"[{code_name}]" in err
+    assert "indicators" not in err
+
+
+@pytest.mark.parametrize(("old", "new", "code_name"), [
+    ("collection: recruitment", "collection: recruitmnt", "catalog_unknown_field"),
+    ("where: {kind: branch_general}", "where: {kindd: branch_general}", "catalog_unknown_field"),
+    ("evidence: [recruitment]", "evidence: [recruitmnt]", "catalog_unknown_field"),
+    ("{field: age_at_application, min: 18,", "{field: applied, min: 18,", "catalog_field_not_number"),
+])
+def test_catalog_paths_are_checked_when_it_loads(tmp_path: Path, old: str, new: str, code_name: str) -> None:
+    catalog = tmp_path / "indicators"
+    shutil.copytree(ROOT / "indicators", catalog)
+    jc = catalog / "JC.yaml"
+    text = jc.read_text(encoding="utf-8")
+    assert old in text
+    jc.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _, err = run_cli(["catalog", "list", "--catalog", str(catalog)])
+    assert code == 3 and re.search(rf"JC\.yaml:\d+:\d+: error \[{code_name}\]", err)
+
+
+def test_catalog_needs_a_grade_from_zero(tmp_path: Path) -> None:
+    catalog = tmp_path / "indicators"
+    shutil.copytree(ROOT / "indicators", catalog)
+    head = catalog / "catalog.yaml"
+    head.write_text(head.read_text(encoding="utf-8").replace("{id: unqualified, min: 0,", "{id: unqualified, min: 10,"),
+                    encoding="utf-8")
+    code, _, err = run_cli(["catalog", "list", "--catalog", str(catalog)])
+    assert code == 3 and "[grades_no_floor]" in err
+
+
+def test_aliases_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "lol.yaml"
+    path.write_text('a: &a ["lol", "lol"]\nb: [*a, *a]\n', encoding="utf-8")
+    code, _, err = run_cli(["check", str(path)])
+    assert code == 3 and err.startswith(f"{path}:2:5: error [yaml_alias]")
+
+
+def test_times_and_infinities_are_diagnosed(tmp_path: Path) -> None:
+    path = tmp_path / "odd.yaml"
+    path.write_text(
+        "schema_version: 1\nperiod: {kind: school_year, start: 2024-09-01, end: 2025-08-31}\n"
+        'school: {code: "1", name: x, type: primary}\norganization: {type: branch, formal_members: 5}\n'
+        "members: [{id: M1, status: formal, study_hours: .inf}]\n"
+        "meetings: [{id: A, kind: theme_day, date: 2024-10-01 09:00:00, expected: 3, present: 3},\n"
+        "           {id: B, kind: theme_day, date: 2026-10-01, expected: 3, present: 3}]\n", encoding="utf-8")
+    code, _, err = run_cli(["check", str(path)])
+    codes = re.findall(r"error \[(\w+)\]", err)
+    assert code == 3 and codes == ["finite_number", "date_from_datetime_inexact", "date_out_of_period"]
+
+
+def test_audit_date_before_the_period_is_an_error() -> None:
+    code, _, err = run_cli(["check", COUNTY, "--as-of", "2024-08-01"])
+    assert code == 3 and f"{COUNTY}:7:3: error [as_of_before_period]" in err
+
+
+def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    code, _, err = run_cli(["check", PROVINCE, "--as-of", "2025-12-31", "-f", "json", "-o", str(blocker / "x.json")])
+    assert code == 2 and "[output_unwritable]" in err
+
+
+def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import dangjian_audit.report
+    from dangjian_audit import cli
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dangjian_audit.report, "audit_file", broken)
+    monkeypatch.setattr(sys, "argv", ["dangjian-audit", "check", str(ROOT / PROVINCE), "--lang", "en"])
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    err = capsys.readouterr().err
+    assert info.value.code == 4
+    assert "Traceback" in err and "[internal_bug]" in err and "RuntimeError: boom" in err

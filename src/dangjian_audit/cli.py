@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from dangjian_audit.errors import EXIT_GATE, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from dangjian_audit.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
@@ -31,6 +31,7 @@ Exit codes / 退出码:
   1  a file fails the gate (score below --fail-under, a veto, or below --min-level) / 未通过门槛
   2  usage error / 用法错误
   3  a file or the catalog is invalid or unreadable / 文件或指标目录无效、无法读取
+  4  internal error: a bug in the tool, reported with its traceback / 内部错误（工具缺陷）
 """
 
 
@@ -154,8 +155,11 @@ def _write(text: str, output: Path | None, msgs: Messages) -> None:
         return
     if output.is_dir():
         raise _usage(msgs, "usage_output_is_dir", path=str(output))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(text, encoding="utf-8")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise _usage(msgs, "output_unwritable", path=str(output), reason=exc.strerror or str(exc)) from None
 
 
 def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, min_level: str | None,
@@ -166,6 +170,8 @@ def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, mi
         reasons.append(msgs.ui("gate_reason_score", total=f"{report.total:g}", line=f"{fail_under:g}"))
     if fail_on_veto and report.veto:
         reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
+    if fail_on_veto and report.veto_unverified:
+        reasons.append(msgs.ui("gate_reason_veto_unverified", ids=", ".join(report.veto_unverified)))
     if min_level is not None:
         order: list[str] = [lv.id for lv in sorted(ruleset.scoring.levels, key=lambda lv: lv.min)]
         reached = order.index(report.level.id) if report.level else -1
@@ -343,7 +349,20 @@ def init_command(
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - a bug: keep the traceback, but say so and exit apart from the gate
+        import traceback
+
+        from dangjian_audit.i18n import Messages
+
+        traceback.print_exc()
+        args = sys.argv[1:]
+        english = "--lang=en" in args or any(a == "--lang" and b == "en" for a, b in zip(args, args[1:], strict=False))
+        lang = "en" if english else "zh"
+        detail = f"{type(exc).__name__}: {exc}"
+        _err("dangjian-audit: error [internal_bug] " + Messages(lang).error("internal_bug", {"detail": detail}))
+        raise SystemExit(EXIT_INTERNAL) from None
 
 
 class BatchFormat(str, Enum):

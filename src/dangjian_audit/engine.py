@@ -13,7 +13,6 @@ from dangjian_audit.loading import CompiledIndicator, Ruleset
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
 
-
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
 
 

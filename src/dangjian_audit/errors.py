@@ -8,6 +8,7 @@ EXIT_OK = 0
 EXIT_GATE = 1
 EXIT_USAGE = 2
 EXIT_INVALID = 3
+EXIT_INTERNAL = 4
 
 
 class InputError(Exception):

@@ -9,15 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from pydantic import BaseModel, ValidationError
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
-from dangjian_audit.models.catalog import Catalog, CatalogHeader, Indicator, Profile, Scoring
+from dangjian_audit.models.catalog import Catalog, CatalogHeader, Indicator, Profile, ProfileScoring, Scoring
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.yamlio import LINE_KEY, locate, parse, read_text
 
@@ -107,27 +108,33 @@ def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
     return diags
 
 
+def _is_day(value: Any) -> TypeGuard[dt.date]:
+    # a YAML timestamp with a time of day is a datetime; validation reports it, it is no day here
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
 def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Diagnostic]:
     """Out-of-period dates in a file that failed validation, so every problem is reported at once."""
     period = data.get("period")
     if not isinstance(period, dict):
         return []
     start, end = period.get("start"), period.get("end")
-    if not (isinstance(start, dt.date) and isinstance(end, dt.date)):
+    if not (_is_day(start) and _is_day(end)):
         return []
     diags = []
     for section in _DATED:
         records = data.get(section)
         for i, rec in enumerate(records if isinstance(records, list) else ()):
             day = rec.get("date") if isinstance(rec, dict) else None
-            if isinstance(day, dt.date) and not start <= day <= end:
+            if _is_day(day) and not start <= day <= end:
                 line, col, _ = locate(text, (section, i, "date"))
                 diags.append(Diagnostic(display, "date_out_of_period", {
                     "date": day.isoformat(), "start": start.isoformat(), "end": end.isoformat()}, line, col))
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None) -> Evidence:
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
     display = display or str(path)
     text = read_text(path, display)
     data = parse(text, display)
@@ -139,6 +146,10 @@ def load_evidence(path: Path, display: str | None = None) -> Evidence:
         diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
     diags = semantic_checks(ev, text, display)
+    if as_of is not None and as_of < ev.period.start:
+        line, col, _ = locate(text, ("period", "start"))
+        diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
+                                                                   "start": ev.period.start.isoformat()}, line, col))
     if diags:
         raise InputError(diags)
     return ev
@@ -218,12 +229,66 @@ def load_profile(path: Path, display: str | None = None) -> Profile:
     if diags:
         raise InputError(diags)
     assert isinstance(profile, Profile)
+    profile._display, profile._text = display, text
     return profile
+
+
+def _value_kind(value: Any) -> str:
+    """A coarse type for comparing a profile's override with the catalog's default."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float, Decimal)):
+        return "number"
+    if isinstance(value, str):
+        try:
+            Fraction(value.strip())
+            return "number"
+        except (ValueError, ZeroDivisionError):
+            return "text"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, list):
+        return "list"
+    return "mapping" if isinstance(value, dict) else "text"
+
+
+def _profile_diagnostics(
+    profile: Profile, header: CatalogHeader, declared: dict[str, dict[str, Any]]
+) -> list[Diagnostic]:
+    """Every override must name a setting or parameter the catalog has, with a value of the same kind."""
+    out: list[Diagnostic] = []
+
+    def at(loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        line, col, _ = locate(profile._text, loc)
+        out.append(Diagnostic(profile._display, code, args, line, col))
+
+    def compare(loc: tuple[Any, ...], name: str, value: Any, default: Any) -> None:
+        if _value_kind(value) != _value_kind(default):
+            at(loc, "profile_param_type", name=name, expected=_value_kind(default), default=default)
+
+    for name, value in profile.settings.items():
+        if name not in header.settings:
+            at(("settings", name), "profile_unknown_setting", name=name, known=", ".join(sorted(header.settings)))
+        else:
+            compare(("settings", name), name, value, header.settings[name])
+    for ref, params in profile.params.items():
+        if ref not in declared:
+            at(("params", ref), "profile_unknown_indicator", id=ref)
+            continue
+        for name, value in params.items():
+            if name not in declared[ref]:
+                at(("params", ref, name), "profile_unknown_param", id=ref, name=name,
+                   known=", ".join(sorted(declared[ref])) or "-")
+            else:
+                compare(("params", ref, name), name, value, declared[ref][name])
+    return out
 
 
 def load_ruleset(directory: Path | None = None, profile: Profile | None = None) -> Ruleset:
     """Load, validate and compile the catalog in ``directory`` with an optional profile."""
     from dangjian_audit.rules import REGISTRY
+    from dangjian_audit.rules.paths import evidence_section_exists
+    from dangjian_audit.rules.paths import problems as path_problems
 
     directory = directory or default_catalog_dir()
     head_path = directory / "catalog.yaml"
@@ -269,6 +334,9 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 ln, col, _ = locate(_text, ("indicators", _i, *loc))
                 diags.append(Diagnostic(_path, code, args, ln, col))
 
+            for k, section in enumerate(ind.evidence):
+                if not evidence_section_exists(section):
+                    at("catalog_unknown_field", ("evidence", k), path=section)
             if not ind.id.startswith(dim.id + "-"):
                 at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim.id)
             if ind.id in seen:
@@ -294,6 +362,8 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                     resolved = resolved | {"indicator": ind.id}
                 spec = _validate(model, resolved, dtext, dim_display, ("indicators", i, *loc), diags)
                 if spec is not None:
+                    for code, path in path_problems(spec):
+                        at(code, loc, path=path)
                     checks.append((spec, fn))
             if not checks and len(diags) == errors_before:
                 at("catalog_no_check", ("check",))
@@ -311,12 +381,21 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
             if ref not in seen:
                 diags.append(Diagnostic(head_display, "catalog_unknown_indicator", {"id": ref}, 1, 1))
     if profile:
-        for ref in profile.params:
-            if ref not in seen:
-                diags.append(Diagnostic("profile", "profile_unknown_indicator", {"id": ref}))
+        declared = {ind.id: dict(ind.params) for ind in indicators}
+        profile_diags = _profile_diagnostics(profile, header, declared)
+        if profile_diags:
+            # the profile is the cause: report it alone, not the catalog checks its values broke
+            raise InputError(profile_diags)
     if diags:
         raise InputError(diags)
     scoring = _apply_profile_scoring(header.scoring, profile)
+    if profile is not None and profile.scoring != ProfileScoring():
+        try:
+            Scoring.model_validate(scoring.model_dump())
+        except ValidationError as exc:
+            line, col, _ = locate(profile._text, ("scoring",))
+            raise InputError([Diagnostic(profile._display, str(err["type"]), {"msg": err["msg"], "field": "scoring"},
+                                         line, col) for err in exc.errors(include_url=False)]) from None
     catalog = Catalog(header=header, indicators=indicators, directory=str(directory))
     return Ruleset(catalog, scoring, settings, tuple(compiled), profile.name if profile else None)
 

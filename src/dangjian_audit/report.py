@@ -124,6 +124,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         grade=Named(id=sc.grade.id, name=sc.grade.name.get(lang)),
         level=Named(id=sc.level.id, name=sc.level.name.get(lang)) if sc.level else None,
         veto=sc.veto,
+        veto_unverified=sc.veto_unverified,
         pending_inspection=float(sc.pending),
         status_counts=counts,
         dimensions=dims,
@@ -134,6 +135,6 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
 
 def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
     """Load, validate, evaluate and score one evidence file (raises InputError when invalid)."""
-    evidence = load_evidence(path, display)
+    evidence = load_evidence(path, display, as_of)
     evaluations = evaluate(ruleset, evidence, as_of)
     return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)

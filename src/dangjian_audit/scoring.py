@@ -39,6 +39,7 @@ class Score:
     grade: Grade
     level: Level | None
     veto: list[str]
+    veto_unverified: list[str]
     pending: Decimal
 
 
@@ -63,6 +64,9 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
         dims.append(DimensionScore(dim.id, value, dim.points, awarded, app_max))
     total = q(sum((d.score for d in dims), Decimal(0)))
     veto = [ev.compiled.indicator.id for ev in evaluations if ev.veto_triggered]
+    # A veto item whose evidence is missing cannot be confirmed clear: no demonstration level.
+    unverified = [ev.compiled.indicator.id for ev in evaluations
+                  if ev.compiled.indicator.veto and ev.status == "insufficient_evidence"]
     scoring = ruleset.scoring
     if veto:
         total = min(total, scoring.veto_cap)
@@ -70,14 +74,14 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
     grade = grades[-1] if veto else next((g for g in grades if total >= g.min), grades[-1])
     met = {ev.compiled.indicator.id for ev in evaluations if ev.status in ("met", "not_applicable")}
     level = None
-    if not veto:
+    if not veto and not unverified:
         for lv in sorted(scoring.levels, key=lambda x: x.min, reverse=True):
             if total >= lv.min and all(r in met for r in lv.require_met):
                 level = lv
                 break
     pending = sum((ev.compiled.indicator.points for ev in evaluations if ev.status == "awaiting_inspector"),
                   Decimal(0))
-    return Score(points, dims, total, Decimal(100), grade, level, veto, pending)
+    return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending)
 
 
 def gate_line(ruleset: Ruleset) -> Decimal:

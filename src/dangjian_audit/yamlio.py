@@ -10,6 +10,7 @@ file is invalid (:func:`locate`).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,10 @@ def parse(text: str, display: str) -> Any:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise InputError([Diagnostic(display, "empty_file")])
+    if "*" in text:  # cheap pre-check: only a text with an asterisk can hold an alias
+        alias = _first_alias(text)
+        if alias is not None:
+            raise InputError([Diagnostic(display, "yaml_alias", {"name": alias[0]}, alias[1], alias[2])])
     try:
         return yaml.load(text, Loader=EvidenceLoader)
     except DuplicateKeyError as exc:
@@ -114,11 +119,34 @@ def parse(text: str, display: str) -> Any:
         raise InputError([Diagnostic(display, "yaml_syntax", {"detail": str(exc)})]) from None
 
 
+def _first_alias(text: str) -> tuple[str, int, int] | None:
+    """The first alias (``*name``) in a text. Aliases are refused: nested ones expand
+    exponentially ("billion laughs"), and evidence written by hand has no need of them."""
+    try:
+        for event in yaml.parse(text, Loader=_Base):
+            if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
+                line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+                return str(event.anchor), line, column
+    except yaml.YAMLError:
+        return None  # the full load reports the syntax error with its position
+    return None
+
+
 def _marked(display: str, code: str, exc: yaml.MarkedYAMLError, **args: Any) -> Diagnostic:
     mark = exc.problem_mark or exc.context_mark
     if mark is None:
         return Diagnostic(display, code, args)
     return Diagnostic(display, code, args, mark.line + 1, mark.column + 1)
+
+
+@lru_cache(maxsize=2)
+def _composed(text: str) -> yaml.Node | None:
+    """The node tree of a text, composed once however many diagnostics need positions in it."""
+    try:
+        return yaml.compose(text, Loader=_Base)
+    except yaml.YAMLError:
+        return None
 
 
 def locate(text: str, loc: tuple[Any, ...]) -> tuple[int | None, int | None, bool]:
@@ -127,9 +155,8 @@ def locate(text: str, loc: tuple[Any, ...]) -> tuple[int | None, int | None, boo
     Returns the deepest node reached and whether the full path was found (a
     ``missing`` key is reported at its parent mapping).
     """
-    try:
-        node = yaml.compose(text, Loader=_Base)
-    except yaml.YAMLError:
+    node = _composed(text)
+    if node is None:
         return None, None, False
     found = True
     for part in loc:

@@ -11,7 +11,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class Model(BaseModel):
@@ -77,6 +78,21 @@ class Scoring(Model):
     veto_cap: Annotated[Decimal, Field(ge=0, le=100)]
     gate_grade: Literal["excellent", "good", "qualified", "unqualified"] = "qualified"
 
+    @model_validator(mode="after")
+    def _lines(self) -> Scoring:
+        # every total must get a grade, and a higher grade or level needs a higher line
+        if min(g.min for g in self.grades) != 0:
+            raise PydanticCustomError("grades_no_floor", "one grade must start at 0")
+        for items, order in ((self.grades, GRADE_ORDER), (self.levels, LEVEL_ORDER)):
+            lines = [next(i.min for i in items if i.id == key) for key in order if any(i.id == key for i in items)]
+            if lines != sorted(lines, reverse=True):
+                raise PydanticCustomError("lines_out_of_order", "lines out of order")
+        return self
+
+
+GRADE_ORDER = ("excellent", "good", "qualified", "unqualified")
+LEVEL_ORDER = ("province", "city", "county")
+
 
 class CatalogHeader(Model):
     id: str
@@ -107,10 +123,13 @@ class Catalog(Model):
         return {ind.id: ind for ind in self.indicators}
 
 
+Line = Annotated[Decimal, Field(ge=0, le=100)]
+
+
 class ProfileScoring(Model):
-    grades: dict[Literal["excellent", "good", "qualified", "unqualified"], Decimal] = Field(default_factory=dict)
-    levels: dict[Literal["county", "city", "province"], Decimal] = Field(default_factory=dict)
-    veto_cap: Decimal | None = None
+    grades: dict[Literal["excellent", "good", "qualified", "unqualified"], Line] = Field(default_factory=dict)
+    levels: dict[Literal["county", "city", "province"], Line] = Field(default_factory=dict)
+    veto_cap: Line | None = None
 
 
 class Profile(Model):
@@ -120,3 +139,6 @@ class Profile(Model):
     settings: dict[str, Any] = Field(default_factory=dict)
     params: dict[Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{2}$")], dict[str, Any]] = Field(default_factory=dict)
     scoring: ProfileScoring = Field(default_factory=ProfileScoring)
+    # where it came from, for diagnostics about its contents (set by the loader)
+    _display: str = PrivateAttr("profile")
+    _text: str = PrivateAttr("")

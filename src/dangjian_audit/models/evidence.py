@@ -21,8 +21,8 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 Count = Annotated[int, Field(ge=0)]
-Amount = Annotated[float, Field(ge=0)]
-Hours = Annotated[float, Field(ge=0)]
+Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Ident = Annotated[str, Field(min_length=1, max_length=64)]
 
 

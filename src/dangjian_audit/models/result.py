@@ -104,6 +104,7 @@ class SchoolReport(Frozen):
     grade: Named
     level: Named | None
     veto: list[str]
+    veto_unverified: list[str]
     pending_inspection: float
     status_counts: dict[str, int]
     dimensions: list[DimensionResult]

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic_core import PydanticCustomError
 
 from dangjian_audit.models.catalog import Text
 from dangjian_audit.models.evidence import Evidence, Meeting
@@ -133,16 +134,14 @@ Scalar = str | int | float | bool
 
 def _fraction(value: Any) -> Fraction:
     """Exact ratios: ``2/3`` stays two-thirds (0.6667 would not be 不少于三分之二)."""
-    if isinstance(value, bool):
-        raise ValueError("a number or a fraction such as 2/3 is required")
-    if isinstance(value, (int, Fraction)):
+    if isinstance(value, (int, Fraction)) and not isinstance(value, bool):
         return Fraction(value)
     if isinstance(value, (float, str)):
         try:
             return Fraction(str(value).strip())
         except (ValueError, ZeroDivisionError):
-            raise ValueError("a number or a fraction such as 2/3 is required") from None
-    raise ValueError("a number or a fraction such as 2/3 is required")
+            pass
+    raise PydanticCustomError("fraction", "a number or a fraction such as 2/3 is required")
 
 
 def fraction_text(value: Fraction) -> str | int:

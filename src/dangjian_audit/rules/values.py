@@ -45,7 +45,7 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
     shown: object = value
     if value is not None and spec.of is not None:
         base = resolve(evidence, spec.of, ctx)
-        value = Fraction(value, base) if base else None
+        value = Fraction(str(value)) / Fraction(str(base)) if base else None
         shown = f"{float(value):.0%}" if value is not None else None
     ok = value is not None
     if ok and spec.equals is not None:
