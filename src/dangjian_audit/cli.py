@@ -244,7 +244,7 @@ def check(
         reasons = gate_reasons(report, line, fail_on_veto, min_level.value if min_level else None, msgs, ruleset)
         if reasons:
             failed = True
-            _err(msgs.ui("gate_failed", path=report.source, reason="; ".join(reasons)))
+            _err(msgs.ui("gate_failed", path=report.source, reason=msgs.ui("reason_separator").join(reasons)))
     if reports or format.value in ("sarif", "junit", "json"):
         color = output is None and format is CheckFormat.text and sys.stdout.isatty()
         _write(render(format.value, reports, msgs, ruleset, color), output, msgs)

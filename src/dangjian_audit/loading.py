@@ -92,11 +92,18 @@ def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
     if ev.appraisal and not start <= ev.appraisal.date <= end:
         at(("appraisal", "date"), "date_out_of_period", date=ev.appraisal.date.isoformat(),
            start=start.isoformat(), end=end.isoformat())
-    for section in ("meetings", "members", "documents", "decisions", "recruitment", "activities"):
+    org = ev.organization
+    for loc, records in (
+        *(((section,), getattr(ev, section)) for section in (
+            "meetings", "members", "documents", "decisions", "recruitment", "activities", "incidents",
+            "cadre_appointments", "leadership", "channels", "material_reviews")),
+        (("organization", "committee"), org.committee),
+        (("organization", "party_groups"), org.party_groups),
+    ):
         seen: set[str] = set()
-        for i, rec in enumerate(getattr(ev, section) or ()):
+        for i, rec in enumerate(records or ()):
             if rec.id in seen:
-                at((section, i, "id"), "duplicate_id", id=rec.id, section=section)
+                at((*loc, i, "id"), "duplicate_id", id=rec.id, section=".".join(loc))
             seen.add(rec.id)
     meeting_ids = {m.id for m in ev.meetings or ()}
     for section, fields in (("decisions", ("meeting", "proposal_meeting")), ("cadre_appointments", ("meeting",))):
@@ -319,6 +326,7 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
             diags.append(Diagnostic(dim_display, "catalog_no_indicators", {}, 1, 1))
             continue
         total = Decimal(0)
+        complete = True  # only a dimension whose indicators all loaded can be checked for its total
         for i, raw in enumerate(items):
             line = raw.get(LINE_KEY, 0) if isinstance(raw, dict) else 0
             clean = _strip_lines(raw)
@@ -326,6 +334,7 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 clean |= {"dimension": dim.id, "line": line, "source_file": dim.file}
             ind = _validate(Indicator, clean, dtext, dim_display, ("indicators", i), diags)
             if ind is None:
+                complete = False
                 continue
             assert isinstance(ind, Indicator)
 
@@ -369,7 +378,7 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 at("catalog_no_check", ("check",))
             indicators.append(ind)
             compiled.append(CompiledIndicator(ind, tuple(checks)))
-        if total != dim.points:
+        if complete and total != dim.points:
             ln, col, _ = locate(text, ("dimensions", d_index, "points"))
             diags.append(Diagnostic(head_display, "catalog_points_mismatch",
                                     {"dimension": dim.id, "declared": str(dim.points), "sum": str(total)}, ln, col))

@@ -62,14 +62,13 @@ def _details(ev: Evaluation, msgs: Messages) -> list[str]:
     return out
 
 
-def _computation(ev: Evaluation, points: Decimal) -> str:
+def _computation(ev: Evaluation, points: Decimal, msgs: Messages) -> str:
     mx = ev.compiled.indicator.points
     if ev.status in ("met", "partial", "not_met") and not ev.veto_triggered:
         r = ev.ratio
         return f"{mx} × {r.numerator}/{r.denominator} = {points}"
-    if ev.veto_triggered:
-        return f"{mx} × 0 (veto) = 0"
-    return f"{mx} × 0 ({ev.status}) = 0"
+    why = msgs.ui("veto") if ev.veto_triggered else msgs.get("status", ev.status)
+    return f"{mx} × 0 ({why}) = 0"
 
 
 def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score,
@@ -92,7 +91,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             lost=float(lost),
             veto=ind.veto,
             veto_triggered=ev.veto_triggered,
-            computation=_computation(ev, pts),
+            computation=_computation(ev, pts, msgs),
             details=_details(ev, msgs),
             findings=[_finding(f, source, msgs) for f in ev.findings],
             remediation=ind.remediation.get(lang),
