@@ -358,14 +358,34 @@ def test_progress_only_on_a_terminal_without_ci(monkeypatch: pytest.MonkeyPatch)
     assert not core.show_progress()
 
 
-def test_xlsx_carries_no_wall_clock(tmp_path: Path) -> None:
+def test_xlsx_carries_no_wall_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved at two different (fake) times, the workbook is the same bytes, dated only by the audit date."""
+    import datetime as dt
+    import types
     import zipfile
 
-    out = tmp_path / "county.xlsx"
-    code, _, _ = run_cli(["batch", "examples/province-chengguan-middle.yaml", "--format", "xlsx",
-                          "--output", str(out), "--as-of", "2025-12-31"])
-    assert code == 0
-    with zipfile.ZipFile(out) as archive:
+    import openpyxl.writer.excel as excel
+
+    def clock(year: int) -> types.SimpleNamespace:
+        class Now(dt.datetime):
+            @classmethod
+            def now(cls, tz: dt.tzinfo | None = None) -> Now:
+                return cls(year, 6, 1, 12, 34, 56, tzinfo=tz)
+
+        return types.SimpleNamespace(datetime=Now, timezone=dt.timezone)
+
+    saved = []
+    for year in (2031, 2032):
+        # openpyxl stamps dcterms:modified with datetime.datetime.now() when it saves
+        monkeypatch.setattr(excel, "datetime", clock(year))
+        out = tmp_path / f"county-{year}.xlsx"
+        code, _, _ = run_cli(["batch", "examples/province-chengguan-middle.yaml", "--format", "xlsx",
+                              "--output", str(out), "--as-of", "2025-12-31"])
+        assert code == 0
+        saved.append(out.read_bytes())
+    assert saved[0] == saved[1]
+    with zipfile.ZipFile(io.BytesIO(saved[0])) as archive:
         assert {info.date_time[:3] for info in archive.infolist()} == {(2025, 12, 31)}
-        core = archive.read("docProps/core.xml").decode("utf-8")
-    assert "2025-12-31T00:00:00Z" in core
+        props = archive.read("docProps/core.xml").decode("utf-8")
+    dates = dict(re.findall(r"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>", props))
+    assert dates == {"created": "2025-12-31T00:00:00Z", "modified": "2025-12-31T00:00:00Z"}
