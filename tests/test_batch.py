@@ -272,6 +272,21 @@ def test_html_and_markdown_escape_school_names(tmp_path: Path) -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     md = run(str(tmp_path), "--format", "markdown").stdout_bytes.decode("utf-8")
     assert "\\|杭州市" in md
+    assert "<" not in md and ">" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;\\|杭州市" in md
+
+
+def test_markdown_summary_escapes_hostile_names(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)><!-- </details> & 杭州市"
+    evil = _school(0).replace("name: 杭州市", f"name: {hostile}", 1)
+    assert hostile in evil
+    (tmp_path / "evil.yaml").write_text(evil, encoding="utf-8")
+    (tmp_path / "bad`<b>.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    md = run(str(tmp_path), "--format", "markdown", "--jobs", "1").stdout_bytes.decode("utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;!-- &lt;/details&gt; &amp; 杭州市" in md
+    # the only raw angle brackets are the invalid file's name, inside a code span
+    outside_code = re.sub(r"^- ``[^\n]*``$", "", md, flags=re.MULTILINE)
+    assert "<" not in outside_code and ">" not in outside_code
+    assert re.search(r"^- ``[^\n]*bad`<b>\.yaml[^\n]*``$", md, flags=re.MULTILINE)
 
 
 def test_english_text_summary(county: Path) -> None:
