@@ -57,6 +57,11 @@ def _num(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
+def _points(value: float) -> str:
+    """Points lost or awarded: always two decimals, so a column shows ``2.00`` above ``2.50``."""
+    return f"{value:.2f}"
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -71,6 +76,7 @@ def environment() -> jinja2.Environment:
     env.filters["mdcode"] = _md_code
     env.filters["mdhtml"] = _html_text
     env.filters["num"] = _num
+    env.filters["points"] = _points
     return env
 
 
