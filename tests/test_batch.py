@@ -404,3 +404,49 @@ def test_xlsx_carries_no_wall_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         props = archive.read("docProps/core.xml").decode("utf-8")
     dates = dict(re.findall(r"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>", props))
     assert dates == {"created": "2025-12-31T00:00:00Z", "modified": "2025-12-31T00:00:00Z"}
+
+
+# ---------------------------------------------------------------- outputs that cannot be written
+
+
+def _unwritable_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if "[unwritable]" in line]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("case", ["out_is_file", "out_under_file", "output_under_file", "xlsx_under_file"])
+def test_unwritable_outputs_are_usage_errors(case: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    school = tmp_path / "s.yaml"
+    school.write_text(_school(0), encoding="utf-8")
+    args = {"out_is_file": ["--out", str(blocker)],
+            "out_under_file": ["--out", str(blocker / "deeper")],
+            "output_under_file": ["--format", "markdown", "--output", str(blocker / "summary.md")],
+            "xlsx_under_file": ["--format", "xlsx", "--output", str(blocker / "summary.xlsx")]}[case]
+    result = run(str(school), "--jobs", "1", *args)
+    assert result.exit_code == 2, result.stderr
+    line = _unwritable_line(result.stderr)
+    assert line.startswith(str(blocker)) and ": error [unwritable] 无法写入：" in line
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_unwritable_school_report_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    school = tmp_path / "s.yaml"
+    school.write_text(_school(0), encoding="utf-8")
+    real_write_text = Path.write_text
+
+    def full_disk(self: Path, *args: Any, **kwargs: Any) -> int:
+        if self.name.startswith(core.PARTIAL_PREFIX):
+            raise OSError(28, "No space left on device", str(self))
+        return real_write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    result = CliRunner().invoke(app, ["batch", str(school), "--out", str(tmp_path / "out"), "--jobs", "1",
+                                      "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code == 2, result.stderr
+    line = _unwritable_line(result.stderr)
+    assert line.startswith(str(tmp_path / "out" / "schools" / core.PARTIAL_PREFIX))
+    assert "error [unwritable] cannot write: No space left on device;" in line
