@@ -450,3 +450,33 @@ def test_unwritable_school_report_is_a_usage_error(tmp_path: Path, monkeypatch: 
     line = _unwritable_line(result.stderr)
     assert line.startswith(str(tmp_path / "out" / "schools" / core.PARTIAL_PREFIX))
     assert "error [unwritable] cannot write: No space left on device;" in line
+
+
+# ---------------------------------------------------------------- averages
+
+
+def test_averages_and_shares_round_half_up(ruleset: Any) -> None:
+    """80.005 → 80.01 and 6.25% → 6.3%: exact decimals rounded half up, as the scores are (not float round())."""
+    import datetime as dt
+
+    from dangjian_audit.i18n import Messages
+
+    grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
+    n_dims = len(ruleset.catalog.header.dimensions)
+    aggregator = core.CountyAggregator(ruleset)
+    for i in range(16):
+        first = i == 0  # one school in sixteen: 6.25 %
+        aggregator.add(core.SchoolRow(
+            index=i, code=f"S{i:02d}", name=f"学校{i}", county=None, type="primary",
+            total=80.08 if first else 80.0, dimensions=(16.08 if first else 16.0,) + (16.0,) * (n_dims - 1),
+            grade=grades[0 if first else 1].id, level=None, veto=(), gate=(),
+            statuses=("M" if first else "N") + "M" * 46))
+    summary = aggregator.summary(Messages("zh"), core.BatchOptions(as_of=dt.date(2025, 9, 15)), 60.0)
+    assert summary.average_total == 80.01  # float round(80.005, 2) gives 80.0
+    assert summary.dimensions[0].average == 16.01
+    assert [g.percent for g in summary.grades[:2]] == [6.3, 93.8]  # float round(6.25, 1) gives 6.2
+    assert summary.indicators[0].met_percent == 6.3 and summary.indicators[1].met_percent == 100.0
+
+
+def test_percent_rounds_half_up() -> None:
+    assert [core.percent(1, 16), core.percent(1, 8), core.percent(1, 3), core.percent(2, 3)] == [6.3, 12.5, 33.3, 66.7]

@@ -32,6 +32,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, overload
 
@@ -469,6 +470,14 @@ class Ranking(Sequence[tuple[int, SchoolRow]]):
         return self._rows
 
 
+TENTH = Decimal("0.1")
+
+
+def percent(count: int, of: int) -> float:
+    """``count`` as a percentage of ``of``, rounded half up to one decimal (6.25 → 6.3)."""
+    return float((Decimal(count * 100) / of).quantize(TENTH, rounding=ROUND_HALF_UP))
+
+
 class CountyAggregator:
     """Running totals over rows as they stream in; the rows themselves are spilled to disk."""
 
@@ -505,15 +514,18 @@ class CountyAggregator:
             self.gate_failed += 1
 
     def summary(self, msgs: Messages, options: BatchOptions, fail_under: float) -> CountySummary:
+        from dangjian_audit.scoring import q
+
         ruleset, lang = self.ruleset, msgs.lang
         header = ruleset.catalog.header
         n = len(self.keys)
 
         def avg(cents: int) -> float | None:
-            return round(cents / n / 100, 2) if n else None
+            # Exact decimal arithmetic, half up to the cent, as every score is (no binary-float half-even).
+            return float(q(Decimal(cents) / (n * 100))) if n else None
 
         def pct(count: int) -> float:
-            return round(count * 100 / n, 1) if n else 0.0
+            return percent(count, n) if n else 0.0
 
         grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
         levels = sorted(ruleset.scoring.levels, key=lambda lv: lv.min, reverse=True)
@@ -539,7 +551,7 @@ class CountyAggregator:
             indicators.append(IndicatorStat(
                 id=ind.id, dimension=ind.dimension, title=ind.title.get(lang), counts=by_status,
                 shortfall=sum(by_status[s] for s in SHORTFALL),
-                met_percent=round(by_status["met"] * 100 / applicable, 1) if applicable else None,
+                met_percent=percent(by_status["met"], applicable) if applicable else None,
             ))
         def gap_order(k: int) -> tuple[int, int, str]:
             return -indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id
