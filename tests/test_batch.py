@@ -272,6 +272,21 @@ def test_html_and_markdown_escape_school_names(tmp_path: Path) -> None:
     assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     md = run(str(tmp_path), "--format", "markdown").stdout_bytes.decode("utf-8")
     assert "\\|杭州市" in md
+    assert "<" not in md and ">" not in md and "&lt;script&gt;alert(1)&lt;/script&gt;\\|杭州市" in md
+
+
+def test_markdown_summary_escapes_hostile_names(tmp_path: Path) -> None:
+    hostile = "<img src=x onerror=alert(1)><!-- </details> & 杭州市"
+    evil = _school(0).replace("name: 杭州市", f"name: {hostile}", 1)
+    assert hostile in evil
+    (tmp_path / "evil.yaml").write_text(evil, encoding="utf-8")
+    (tmp_path / "bad`<b>.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    md = run(str(tmp_path), "--format", "markdown", "--jobs", "1").stdout_bytes.decode("utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;!-- &lt;/details&gt; &amp; 杭州市" in md
+    # the only raw angle brackets are the invalid file's name, inside a code span
+    outside_code = re.sub(r"^- ``[^\n]*``$", "", md, flags=re.MULTILINE)
+    assert "<" not in outside_code and ">" not in outside_code
+    assert re.search(r"^- ``[^\n]*bad`<b>\.yaml[^\n]*``$", md, flags=re.MULTILINE)
 
 
 def test_english_text_summary(county: Path) -> None:
@@ -358,14 +373,110 @@ def test_progress_only_on_a_terminal_without_ci(monkeypatch: pytest.MonkeyPatch)
     assert not core.show_progress()
 
 
-def test_xlsx_carries_no_wall_clock(tmp_path: Path) -> None:
+def test_xlsx_carries_no_wall_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Saved at two different (fake) times, the workbook is the same bytes, dated only by the audit date."""
+    import datetime as dt
+    import types
     import zipfile
 
-    out = tmp_path / "county.xlsx"
-    code, _, _ = run_cli(["batch", "examples/province-chengguan-middle.yaml", "--format", "xlsx",
-                          "--output", str(out), "--as-of", "2025-12-31"])
-    assert code == 0
-    with zipfile.ZipFile(out) as archive:
+    import openpyxl.writer.excel as excel
+
+    def clock(year: int) -> types.SimpleNamespace:
+        class Now(dt.datetime):
+            @classmethod
+            def now(cls, tz: dt.tzinfo | None = None) -> Now:
+                return cls(year, 6, 1, 12, 34, 56, tzinfo=tz)
+
+        return types.SimpleNamespace(datetime=Now, timezone=dt.timezone)
+
+    saved = []
+    for year in (2031, 2032):
+        # openpyxl stamps dcterms:modified with datetime.datetime.now() when it saves
+        monkeypatch.setattr(excel, "datetime", clock(year))
+        out = tmp_path / f"county-{year}.xlsx"
+        code, _, _ = run_cli(["batch", "examples/province-chengguan-middle.yaml", "--format", "xlsx",
+                              "--output", str(out), "--as-of", "2025-12-31"])
+        assert code == 0
+        saved.append(out.read_bytes())
+    assert saved[0] == saved[1]
+    with zipfile.ZipFile(io.BytesIO(saved[0])) as archive:
         assert {info.date_time[:3] for info in archive.infolist()} == {(2025, 12, 31)}
-        core = archive.read("docProps/core.xml").decode("utf-8")
-    assert "2025-12-31T00:00:00Z" in core
+        props = archive.read("docProps/core.xml").decode("utf-8")
+    dates = dict(re.findall(r"<dcterms:(created|modified)\b[^>]*>([^<]*)</dcterms:\1>", props))
+    assert dates == {"created": "2025-12-31T00:00:00Z", "modified": "2025-12-31T00:00:00Z"}
+
+
+# ---------------------------------------------------------------- outputs that cannot be written
+
+
+def _unwritable_line(stderr: str) -> str:
+    lines = [line for line in stderr.splitlines() if "[unwritable]" in line]
+    assert len(lines) == 1, stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("case", ["out_is_file", "out_under_file", "output_under_file", "xlsx_under_file"])
+def test_unwritable_outputs_are_usage_errors(case: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    school = tmp_path / "s.yaml"
+    school.write_text(_school(0), encoding="utf-8")
+    args = {"out_is_file": ["--out", str(blocker)],
+            "out_under_file": ["--out", str(blocker / "deeper")],
+            "output_under_file": ["--format", "markdown", "--output", str(blocker / "summary.md")],
+            "xlsx_under_file": ["--format", "xlsx", "--output", str(blocker / "summary.xlsx")]}[case]
+    result = run(str(school), "--jobs", "1", *args)
+    assert result.exit_code == 2, result.stderr
+    line = _unwritable_line(result.stderr)
+    assert line.startswith(str(blocker)) and ": error [unwritable] 无法写入：" in line
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_unwritable_school_report_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    school = tmp_path / "s.yaml"
+    school.write_text(_school(0), encoding="utf-8")
+    real_write_text = Path.write_text
+
+    def full_disk(self: Path, *args: Any, **kwargs: Any) -> int:
+        if self.name.startswith(core.PARTIAL_PREFIX):
+            raise OSError(28, "No space left on device", str(self))
+        return real_write_text(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", full_disk)
+    result = CliRunner().invoke(app, ["batch", str(school), "--out", str(tmp_path / "out"), "--jobs", "1",
+                                      "--as-of", AS_OF, "--lang", "en"])
+    assert result.exit_code == 2, result.stderr
+    line = _unwritable_line(result.stderr)
+    assert line.startswith(str(tmp_path / "out" / "schools" / core.PARTIAL_PREFIX))
+    assert "error [unwritable] cannot write: No space left on device;" in line
+
+
+# ---------------------------------------------------------------- averages
+
+
+def test_averages_and_shares_round_half_up(ruleset: Any) -> None:
+    """80.005 → 80.01 and 6.25% → 6.3%: exact decimals rounded half up, as the scores are (not float round())."""
+    import datetime as dt
+
+    from dangjian_audit.i18n import Messages
+
+    grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
+    n_dims = len(ruleset.catalog.header.dimensions)
+    aggregator = core.CountyAggregator(ruleset)
+    for i in range(16):
+        first = i == 0  # one school in sixteen: 6.25 %
+        aggregator.add(core.SchoolRow(
+            index=i, code=f"S{i:02d}", name=f"学校{i}", county=None, type="primary",
+            total=80.08 if first else 80.0, dimensions=(16.08 if first else 16.0,) + (16.0,) * (n_dims - 1),
+            grade=grades[0 if first else 1].id, level=None, veto=(), gate=(),
+            statuses=("M" if first else "N") + "M" * 46))
+    summary = aggregator.summary(Messages("zh"), core.BatchOptions(as_of=dt.date(2025, 9, 15)), 60.0)
+    assert summary.average_total == 80.01  # float round(80.005, 2) gives 80.0
+    assert summary.dimensions[0].average == 16.01
+    assert [g.percent for g in summary.grades[:2]] == [6.3, 93.8]  # float round(6.25, 1) gives 6.2
+    assert summary.indicators[0].met_percent == 6.3 and summary.indicators[1].met_percent == 100.0
+
+
+def test_percent_rounds_half_up() -> None:
+    assert [core.percent(1, 16), core.percent(1, 8), core.percent(1, 3), core.percent(2, 3)] == [6.3, 12.5, 33.3, 66.7]

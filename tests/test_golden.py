@@ -46,3 +46,26 @@ def test_error_golden_english(update_golden: bool) -> None:
     code, _, err = run_cli(["check", "examples/invalid/unknown-keys-and-types.yaml", "--lang", "en"])
     assert code == 3
     assert_golden(GOLDEN / "invalid" / "unknown-keys-and-types.en.txt", err, update_golden)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_gap_tables_show_points_with_two_decimals(lang: str) -> None:
+    """The "lost" and "points" columns never mix ``2`` with ``2.50``; the "more findings" line is translated."""
+    import re
+
+    from dangjian_audit.i18n import Messages
+
+    school = "examples/new-branch-raofeng-nine-year.yaml"
+    msgs = Messages(lang)
+    _, text, _ = run_cli(["check", school, "--as-of", "2025-12-31", "--lang", lang])
+    rows = [line.split("│") for line in text.splitlines() if re.match(r"^[A-Z]{2}-\d{2}\b", line)]
+    assert rows and all(re.fullmatch(r" *\d+\.\d\d ", row[2]) for row in rows), rows
+    more = msgs.ui("more_findings", count=1)
+    assert f"· {more}" in text and "(+" not in text
+    _, md, _ = run_cli(["check", school, "--format", "markdown", "--as-of", "2025-12-31", "--lang", lang])
+    cells = [line.split(" | ") for line in md.splitlines() if re.match(r"^\| [\w-]+ \| [A-Z]{2}-\d{2} ", line)]
+    assert cells and all(re.fullmatch(r"\d+\.\d\d", row[3]) for row in cells), cells  # lost
+    points = [line.split(" | ") for line in md.splitlines() if re.match(r"^\| [A-Z]{2}-\d{2} ", line)]
+    assert len(points) == 47 and all(re.fullmatch(r"\d+\.\d\d", row[2]) for row in points), points
+    assert all(re.search(rf" {re.escape(msgs.ui('lost'))} \d+\.\d\d</summary>$", line)
+               for line in md.splitlines() if line.startswith("<summary>") and "-" in line.split()[0])

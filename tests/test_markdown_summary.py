@@ -8,6 +8,8 @@ in gap order, then one with all indicators. GitHub renders Markdown inside
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 from dangjian_audit.report import audit_file
-from dangjian_audit.reporters.templated import render_markdown
+from dangjian_audit.reporters.templated import environment, render_markdown
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,7 @@ def reports(ruleset: Any, tmp_path_factory: pytest.TempPathFactory) -> list[Scho
 
 def _check_block(block: str, report: SchoolReport, msgs: Messages) -> None:
     lines = block.strip("\n").splitlines()
-    assert lines[0].startswith("# ") and report.school.name in lines[0]
+    assert lines[0].startswith("# ") and environment().filters["md"](report.school.name) in lines[0]
     first_details = lines.index("<details>")
     summary_part = "\n".join(lines[:first_details])
     assert f"{report.total:g}/{report.max:g}" in summary_part  # the headline
@@ -90,3 +92,46 @@ def test_summary_is_short(reports: list[SchoolReport]) -> None:
     messages = [f.message for i in report.indicators for f in i.findings]
     assert messages and not [m for m in messages if m in summary]
     assert not [i.remediation for i in report.indicators if i.remediation in summary]
+
+
+HOSTILE = "<img src=x onerror=alert(1)><!-- </details> & `x` | y"
+
+
+def test_evidence_cannot_inject_html(ruleset: Any, tmp_path: Path) -> None:
+    """Evidence text reaches a job summary or PR comment as text: no tag, comment or ``</details>`` of its own."""
+    data = school_evidence()
+    data["school"]["name"] = HOSTILE
+    data["meetings"][1]["id"] = "<b>BC-10</b>"  # quoted in a quorum finding
+    msgs = Messages("zh")
+    report = audit_file(ruleset, write_evidence(tmp_path, data, "a.yaml"), "a.yaml", AS_OF, msgs)
+    assert any("<b>BC-10</b>" in f.message for i in report.indicators for f in i.findings)
+    text = render_markdown([report], msgs)
+    own_tags = re.sub(r"^</?details>$|^<summary>|</summary>$", "", text, flags=re.MULTILINE)
+    assert "<" not in own_tags and ">" not in own_tags
+    escaped = "&lt;img src=x onerror=alert(1)&gt;&lt;!-- &lt;/details&gt; &amp; `x` \\| y"
+    assert f"# {msgs.ui('report_title')}：{escaped}" in text.splitlines()
+    assert "&lt;b&gt;BC-10&lt;/b&gt;" in text
+    _check_block(text, report, msgs)
+
+
+def test_summary_lines_escape_html() -> None:
+    template = environment().from_string("<summary>{{ t|mdhtml }}</summary>")
+    assert template.render(t="a</summary>\n<!--&") == "<summary>a&lt;/summary&gt; &lt;!--&amp;</summary>"
+
+
+@pytest.mark.parametrize(("value", "cell", "span"), [
+    ("a.yaml:3", False, "`a.yaml:3`"),
+    ("x`<img onerror=1>`.yaml:3", False, "``x`<img onerror=1>`.yaml:3``"),
+    ("`` a ``", False, "``` `` a `` ```"),
+    ("a|b\nc", True, "`a\\|b c`"),
+])
+def test_code_spans_hold_any_text(value: str, cell: bool, span: str) -> None:
+    assert environment().from_string("{{ v|mdcode(cell=c) }}").render(v=value, c=cell) == span
+
+
+def test_file_names_with_backticks_stay_in_their_code_span(ruleset: Any, tmp_path: Path) -> None:
+    msgs = Messages("zh")
+    name = "x`y.yaml"
+    report = audit_file(ruleset, write_evidence(tmp_path, school_evidence(), name), name, AS_OF, msgs)
+    text = render_markdown([report], msgs)
+    assert re.search(r"\(``x`y\.yaml:\d+``\)", text)

@@ -30,10 +30,11 @@ import unicodedata
 import weakref
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any, NoReturn, overload
 
 from dangjian_audit import __version__
 from dangjian_audit.diagnostics import Diagnostic
@@ -305,7 +306,7 @@ def default_jobs() -> int:
 
 
 def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, jobs: int,
-              context: BaseContext | None = None) -> Iterator[Row]:
+              context: BaseContext | None = None) -> Generator[Row, None, None]:
     """One row per file, in input order, serially or from a pool of ``jobs`` processes."""
     items = enumerate(files)
     if jobs <= 1 or len(files) < PARALLEL_MIN_FILES:
@@ -469,6 +470,14 @@ class Ranking(Sequence[tuple[int, SchoolRow]]):
         return self._rows
 
 
+TENTH = Decimal("0.1")
+
+
+def percent(count: int, of: int) -> float:
+    """``count`` as a percentage of ``of``, rounded half up to one decimal (6.25 → 6.3)."""
+    return float((Decimal(count * 100) / of).quantize(TENTH, rounding=ROUND_HALF_UP))
+
+
 class CountyAggregator:
     """Running totals over rows as they stream in; the rows themselves are spilled to disk."""
 
@@ -505,15 +514,18 @@ class CountyAggregator:
             self.gate_failed += 1
 
     def summary(self, msgs: Messages, options: BatchOptions, fail_under: float) -> CountySummary:
+        from dangjian_audit.scoring import q
+
         ruleset, lang = self.ruleset, msgs.lang
         header = ruleset.catalog.header
         n = len(self.keys)
 
         def avg(cents: int) -> float | None:
-            return round(cents / n / 100, 2) if n else None
+            # Exact decimal arithmetic, half up to the cent, as every score is (no binary-float half-even).
+            return float(q(Decimal(cents) / (n * 100))) if n else None
 
         def pct(count: int) -> float:
-            return round(count * 100 / n, 1) if n else 0.0
+            return percent(count, n) if n else 0.0
 
         grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
         levels = sorted(ruleset.scoring.levels, key=lambda lv: lv.min, reverse=True)
@@ -539,7 +551,7 @@ class CountyAggregator:
             indicators.append(IndicatorStat(
                 id=ind.id, dimension=ind.dimension, title=ind.title.get(lang), counts=by_status,
                 shortfall=sum(by_status[s] for s in SHORTFALL),
-                met_percent=round(by_status["met"] * 100 / applicable, 1) if applicable else None,
+                met_percent=percent(by_status["met"], applicable) if applicable else None,
             ))
         def gap_order(k: int) -> tuple[int, int, str]:
             return -indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id
@@ -593,22 +605,32 @@ def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msg
     namer = ReportNamer()
     reports_dir = Path(options.reports_dir) if options.reports_dir else None
     if reports_dir is not None:
-        reports_dir.mkdir(parents=True, exist_ok=True)
-    for row in iter_rows(files, ruleset, options, jobs, context):
-        row.source = files[row.index]
-        if isinstance(row, SchoolRow):
-            # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
-            row.type, row.grade = sys.intern(row.type), sys.intern(row.grade)
-            row.county = sys.intern(row.county) if row.county is not None else None
-            row.level = sys.intern(row.level) if row.level is not None else None
-        if isinstance(row, SchoolRow) and row.has_reports and reports_dir is not None:
-            row.report_stem = namer.assign(row.code)
-            for suffix in (".html", ".md"):
-                os.replace(reports_dir / f"{PARTIAL_PREFIX}{row.index}{suffix}",
-                           report_path(reports_dir, row.report_stem, suffix))
-        aggregator.add(row)
-        if on_row is not None:
-            on_row(row)
+        try:
+            reports_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            unwritable(reports_dir, exc, msgs)
+    rows = iter_rows(files, ruleset, options, jobs, context)
+    try:
+        for row in rows:
+            row.source = files[row.index]
+            if isinstance(row, SchoolRow):
+                # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
+                row.type, row.grade = sys.intern(row.type), sys.intern(row.grade)
+                row.county = sys.intern(row.county) if row.county is not None else None
+                row.level = sys.intern(row.level) if row.level is not None else None
+            if isinstance(row, SchoolRow) and row.has_reports and reports_dir is not None:
+                row.report_stem = namer.assign(row.code)
+                for suffix in (".html", ".md"):
+                    os.replace(reports_dir / f"{PARTIAL_PREFIX}{row.index}{suffix}",
+                               report_path(reports_dir, row.report_stem, suffix))
+            aggregator.add(row)
+            if on_row is not None:
+                on_row(row)
+    except OSError as exc:
+        # A school's reports (written by a worker) or a row spilled to the temporary file.
+        unwritable(reports_dir or Path(tempfile.gettempdir()), exc, msgs)
+    finally:
+        rows.close()  # stops the pool at once if a write failed
     line = float(gate_line(ruleset)) if options.fail_under is None else options.fail_under
     return aggregator.summary(msgs, options, line)
 
@@ -669,8 +691,28 @@ def write_output(content: Iterator[str] | bytes, fmt: str, path: Path | None) ->
             fh.write(piece)
 
 
+def unwritable(path: Path, exc: OSError, msgs: Messages) -> NoReturn:
+    """Report an output that cannot be written (``path: error [unwritable] ...``) and stop with the usage code.
+
+    The path named is the one the system refused (a parent that is a file, say), else ``path``.
+    """
+    import typer
+
+    from dangjian_audit.errors import EXIT_USAGE
+
+    where = os.fsdecode(exc.filename) if exc.filename is not None else str(path)
+    diagnostic = Diagnostic(where, "unwritable", {"reason": exc.strerror or str(exc)})
+    sys.stderr.write(diagnostic.render(msgs) + "\n")
+    raise typer.Exit(EXIT_USAGE) from None
+
+
 def emit(summary: CountySummary, msgs: Messages, fmt: str, output: Path | None, color: bool) -> None:
-    write_output(render_summary(summary, msgs, fmt, color), fmt, output)
+    try:
+        write_output(render_summary(summary, msgs, fmt, color), fmt, output)
+    except OSError as exc:
+        if output is None:
+            raise  # standard output: not a path the user can fix
+        unwritable(output, exc, msgs)
 
 
 def write_summaries(summary: CountySummary, msgs: Messages, out: Path) -> list[Path]:
@@ -678,7 +720,10 @@ def write_summaries(summary: CountySummary, msgs: Messages, out: Path) -> list[P
     written = []
     for fmt, suffix in SUMMARY_FORMATS.items():
         path = out / f"summary.{suffix}"
-        write_output(render_summary(summary, msgs, fmt, links=True), fmt, path)
+        try:
+            write_output(render_summary(summary, msgs, fmt, links=True), fmt, path)
+        except OSError as exc:
+            unwritable(path, exc, msgs)
         written.append(path)
     return written
 

@@ -4,9 +4,10 @@ The skeleton is derived, not hand-written: its sections and fields come from the
 evidence JSON Schema (so it never drifts from the models), its comments from the
 field tables (``locale/fields.<lang>.yaml``) and the catalog (which indicators
 use each section). Required values get placeholders that load cleanly; every
-other field is a commented example, so an untouched skeleton scores as
-*insufficient evidence* rather than failing validation. The Jinja template
-``init.yaml.j2`` only lays the rows out.
+other field is a commented example that is valid once uncommented (ids and
+references share one placeholder, so they resolve), and an untouched skeleton
+scores mostly as *insufficient evidence* rather than failing validation. The
+Jinja template ``init.yaml.j2`` only lays the rows out.
 """
 
 from __future__ import annotations
@@ -52,10 +53,13 @@ def _quote(text: str) -> str:
 
 
 class _Builder:
-    def __init__(self, schema: dict[str, Any], msgs: Messages, start: dt.date) -> None:
+    def __init__(self, schema: dict[str, Any], msgs: Messages, start: dt.date, samples: dict[str, str]) -> None:
         self.defs = schema["$defs"]
         self.msgs = msgs
         self.sample_date = start.isoformat()
+        self.placeholder = _quote(msgs.ui("init_placeholder"))
+        # example values by field name, where the schema's bounds alone would give a poor or invalid one
+        self.samples = samples
 
     def resolve(self, prop: dict[str, Any]) -> dict[str, Any]:
         if "anyOf" in prop:
@@ -80,8 +84,15 @@ class _Builder:
             return str(shape["enum"][0])
         kind = shape.get("type")
         if kind == "string":
-            return self.sample_date if shape.get("format") == "date" else '""'
+            if shape.get("format") == "date":
+                return self.sample_date
+            return self.placeholder if shape.get("minLength", 0) > 0 else '""'
         if kind in ("integer", "number"):
+            # the smallest allowed value, so an uncommented example always validates
+            if "minimum" in shape:
+                return str(shape["minimum"])
+            if "exclusiveMinimum" in shape:
+                return str(shape["exclusiveMinimum"] + 1)
             return "0"
         if kind == "boolean":
             return "false"
@@ -111,7 +122,8 @@ class _Builder:
             else:
                 default = prop.get("default")
                 sample = str(default).lower() if isinstance(default, bool) else (
-                    str(default) if isinstance(default, (str, int, float)) else self._sample(shape))
+                    str(default) if isinstance(default, (str, int, float)) else
+                    self.samples.get(name) or self._sample(shape))
                 value = (filled or {}).get(name, sample)
                 rows.append(Row(indent, name, value, comment, off, dash))
         if first_dash:
@@ -123,7 +135,11 @@ def skeleton_view(ruleset: Ruleset, msgs: Messages, year: int, school_name: str 
     """Everything ``init.yaml.j2`` needs: header values and one section per top-level key."""
     schema = evidence_schema(msgs.lang)
     start, end = school_year(year)
-    builder = _Builder(schema, msgs, start)
+    manual = [ci.indicator.id for ci in ruleset.indicators
+              if any(getattr(spec, "kind", None) == "manual" for spec, _ in ci.checks)]
+    # a usual branch term (the schema allows 1 to 5 years); an indicator that awaits the inspector
+    samples = {"term_years": "3", **({"indicator": manual[0]} if manual else {})}
+    builder = _Builder(schema, msgs, start, samples)
     placeholder = msgs.ui("init_placeholder")
     # values for the required fields of the required sections; everything else is a commented example
     filled = {

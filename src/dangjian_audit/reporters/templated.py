@@ -8,6 +8,7 @@ prepared here so templates only loop and format.
 from __future__ import annotations
 
 import math
+import re
 from functools import cache
 from typing import Any
 
@@ -17,13 +18,48 @@ from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 
 
+def _one_line(value: Any) -> str:
+    return str(value).replace("\r", " ").replace("\n", " ")
+
+
+def _html_text(value: Any) -> str:
+    """One line of text with ``&``, ``<`` and ``>`` as entities: inside raw HTML (``<summary>``), GitHub decodes
+    the entities but never lets the text open a tag or a comment that hides the rest of the page."""
+    return _one_line(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _md_cell(value: Any) -> str:
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Evidence text for Markdown: a table cell, heading or list item.
+
+    Backslashes and pipes are escaped (a ``|`` would split a table cell), line breaks become spaces,
+    and ``&``, ``<``, ``>`` become entities so the text cannot inject HTML (``<img onerror>``, ``<!--``,
+    ``</details>``) into a job summary or PR comment.
+    """
+    return _html_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
+
+
+def _md_code(value: Any, cell: bool = False) -> str:
+    """A Markdown code span holding ``value`` literally, whatever backticks it contains.
+
+    Raw HTML is not interpreted inside a code span, so only the fence has to be longer than any
+    run of backticks in the text (CommonMark); a space pads text that starts or ends with one.
+    In a table ``cell`` a pipe still splits the cell, so it is escaped (GitHub drops the backslash).
+    """
+    text = _one_line(value)
+    if cell:
+        text = text.replace("|", "\\|")
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[:1] == "`" or text[-1:] == "`" or (text[:1] == text[-1:] == " " and text.strip()) else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
 
 
 def _num(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
+
+
+def _points(value: float) -> str:
+    """Points lost or awarded: always two decimals, so a column shows ``2.00`` above ``2.50``."""
+    return f"{value:.2f}"
 
 
 @cache
@@ -37,7 +73,10 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md_cell
+    env.filters["mdcode"] = _md_code
+    env.filters["mdhtml"] = _html_text
     env.filters["num"] = _num
+    env.filters["points"] = _points
     return env
 
 

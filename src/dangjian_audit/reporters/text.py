@@ -26,6 +26,11 @@ def _num(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}"
 
 
+def _points(value: float) -> str:
+    """Points in a table column: always two decimals, so ``2.00`` lines up with ``2.50``."""
+    return f"{value:.2f}"
+
+
 def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     ui = msgs.ui
     console.print(Text(f"{ui('report_title')} · {r.school.name} ({r.school.code})", style="bold"))
@@ -64,10 +69,10 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
             where = f" [{f.location.path}:{f.location.line}]" if f.location and f.location.line else ""
             lines.append(f"· {f.message}{where}")
         if len(ind.findings) > 3:
-            lines.append(f"· … (+{len(ind.findings) - 3})")
+            lines.append("· " + ui("more_findings", count=len(ind.findings) - 3))
         lines.append(f"→ {ind.remediation}")
         table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_STYLE[ind.status]),
-                      _num(ind.lost), "\n".join(lines))
+                      _points(ind.lost), "\n".join(lines))
     console.print(table)
     if len(gaps) > MAX_GAPS:
         console.print(ui("more_gaps", count=len(gaps) - MAX_GAPS))
