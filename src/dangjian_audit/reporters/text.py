@@ -42,6 +42,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         (f"{ui('total')}: ", "bold"), (f"{_num(r.total)}/{_num(r.max)}", "bold"),
         f"    {ui('grade')}: {r.grade.name}    {ui('level')}: {level}    ",
         (f"{ui('veto')}: {veto}", "bold red" if r.veto else ""),
+        (f"    {ui('veto_unverified')}: {', '.join(r.veto_unverified)}" if r.veto_unverified else "", "bold magenta"),
     ))
     if r.pending_inspection:
         console.print(f"{ui('pending')}: {_num(r.pending_inspection)}")
