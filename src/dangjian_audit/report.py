@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from dangjian_audit import __version__
@@ -26,6 +26,12 @@ from dangjian_audit.models.result import (
 )
 from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
+
+TENTH = Decimal("0.1")
+
+
+def _percent(score: Decimal, top: Decimal) -> float:
+    return float((score * 100 / top).quantize(TENTH, rounding=ROUND_HALF_UP)) if top else 0.0
 
 
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
@@ -101,7 +107,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         ))
     dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=float(d.score), max=float(d.max),
                             awarded=float(d.awarded), applicable_max=float(d.applicable_max),
-                            percent=float(round(d.score * 100 / d.max, 1)) if d.max else 0.0)
+                            percent=_percent(d.score, d.max))
             for d in sc.dimensions]
     gaps = [r.id for r in sorted((r for r in results if r.lost > 0 or r.veto_triggered),
                                  key=lambda r: (-r.lost, r.id))]
