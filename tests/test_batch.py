@@ -480,3 +480,31 @@ def test_averages_and_shares_round_half_up(ruleset: Any) -> None:
 
 def test_percent_rounds_half_up() -> None:
     assert [core.percent(1, 16), core.percent(1, 8), core.percent(1, 3), core.percent(2, 3)] == [6.3, 12.5, 33.3, 66.7]
+
+
+def _die_on_crash_file(item: tuple[int, str]) -> Any:
+    import os
+
+    if item[1].endswith("crash.yaml"):
+        os._exit(1)  # a worker killed outright, as by the out-of-memory killer
+    return _REAL_SCORE_FILE(item)
+
+
+_REAL_SCORE_FILE = core.score_file
+
+
+def test_a_dead_worker_loses_no_file(county: Path, ruleset: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from dangjian_audit.i18n import Messages
+
+    (county / "zz-crash.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    monkeypatch.setattr(core, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(core, "score_file", _die_on_crash_file)  # inherited by forked workers
+    files = core.discover([county])
+    options = core.BatchOptions(as_of=dt.date.fromisoformat(AS_OF))
+    summary = core.run_batch(files, ruleset, options, Messages("zh"), 2, context=multiprocessing.get_context("fork"))
+    listed = {row.source for _, row in summary.ranking} | {inv.source for inv in summary.invalid}
+    assert listed == set(files)
+    lost = [inv for inv in summary.invalid if inv.diagnostics[0].code == "worker_lost"]
+    assert any(inv.source.endswith("zz-crash.yaml") for inv in lost)

@@ -31,6 +31,8 @@ import weakref
 from array import array
 from collections import Counter
 from collections.abc import Callable, Generator, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -316,8 +318,18 @@ def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, job
             yield score_file(item)
         return
     ctx = context or multiprocessing.get_context()
-    with ctx.Pool(jobs, initializer=init_worker, initargs=(options,)) as pool:
-        yield from pool.imap(score_file, items, chunksize=chunksize(len(files), jobs))
+    done = 0
+    # An executor, not a Pool: if a worker process dies outright (killed for memory, a crash in C
+    # code) the pool is reported broken instead of waiting forever for the lost chunk.
+    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(options,)) as pool:
+        try:
+            for row in pool.map(score_file, items, chunksize=chunksize(len(files), jobs)):
+                done += 1
+                yield row
+        except BrokenProcessPool:
+            # Nothing is lost: the files whose worker died are listed, each with the reason.
+            for index in range(done, len(files)):
+                yield InvalidRow(index, (Diagnostic(files[index], "worker_lost", {}),))
 
 
 # ---------------------------------------------------------------- the county summary
