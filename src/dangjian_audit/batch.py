@@ -50,7 +50,7 @@ if TYPE_CHECKING:
 
 # One letter per status keeps a school's 47 statuses in one 47-character string.
 STATUS_LETTERS = {"met": "M", "partial": "P", "not_met": "N", "insufficient_evidence": "I",
-                  "not_applicable": "A", "awaiting_inspector": "W"}
+                  "not_applicable": "A", "awaiting_inspector": "W", "waived": "V"}
 LETTER_STATUS = {letter: status for status, letter in STATUS_LETTERS.items()}
 # Statuses that count as "not met" in the county's gap ranking: the indicator was not fully achieved.
 SHORTFALL = ("not_met", "insufficient_evidence", "partial")

@@ -105,6 +105,9 @@ MinLevelOpt = Annotated[
     MinLevel | None, typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
 ]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+# issue 11: year on year
+WaiversOpt = Annotated[Path | None, typer.Option(
+    "--waivers", help="Waivers file (YAML): indicators the county excused, with reason, approver and expiry.")]
 
 
 def _messages(lang: Lang) -> Messages:
@@ -220,28 +223,46 @@ def check(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    baseline: Annotated[Optional[list[Path]], typer.Option(
+        "--baseline", help="An earlier JSON report (check --format json) or evidence file of the same school: "
+        "mark every gap new, persisting, improved, worsened or resolved. Repeat for several schools.")] = None,
+    fail_on_new: Annotated[bool, typer.Option(
+        "--fail-on-new", help="Gate: fail when a gap is new since the baseline (needs --baseline).")] = False,
+    waivers: WaiversOpt = None,
 ) -> None:
-    """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
+    """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level, --fail-on-new)."""
+    from dangjian_audit import yoy_cli
+    from dangjian_audit.baseline import new_gap_reason
     from dangjian_audit.errors import InputError
     from dangjian_audit.report import audit_file
     from dangjian_audit.scoring import gate_line
 
     msgs = _messages(lang)
     day = _as_of(as_of, msgs)
+    if fail_on_new and not baseline:
+        raise _usage(msgs, "usage_fail_on_new_needs_baseline")
     ruleset = _ruleset(catalog, profile, msgs)
+    waiver_set = yoy_cli.waivers_or_exit(waivers, ruleset, msgs)
+    baselines = yoy_cli.baselines_or_exit(baseline, ruleset, msgs, waiver_set)
     line = float(gate_line(ruleset)) if fail_under is None else fail_under
     reports = []
     invalid = False
     for path in files:
         try:
-            reports.append(audit_file(ruleset, path, str(path), day, msgs))
+            report = audit_file(ruleset, path, str(path), day, msgs, waiver_set)
         except InputError as exc:
             invalid = True
             for d in exc.diagnostics:
                 _err(d.render(msgs))
+            continue
+        reports.append(yoy_cli.attach(report, baselines, ruleset, msgs))
+    yoy_cli.print_waiver_warnings(reports)
     failed = False
     for report in reports:
         reasons = gate_reasons(report, line, fail_on_veto, min_level.value if min_level else None, msgs, ruleset)
+        new_gaps = new_gap_reason(report, msgs) if fail_on_new else None
+        if new_gaps:
+            reasons.append(new_gaps)
         if reasons:
             failed = True
             _err(msgs.ui("gate_failed", path=report.source, reason=msgs.ui("reason_separator").join(reasons)))
@@ -249,6 +270,51 @@ def check(
         color = output is None and format is CheckFormat.text and sys.stdout.isatty()
         _write(render(format.value, reports, msgs, ruleset, color), output, msgs)
     raise typer.Exit(EXIT_INVALID if invalid else (EXIT_GATE if failed else EXIT_OK))
+
+
+class DiffFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command("diff")
+def diff_command(
+    old: Annotated[Path, typer.Argument(help="The earlier report (check --format json) or evidence file.",
+                                        show_default=False)],
+    new: Annotated[Path, typer.Argument(help="The later report or evidence file of the same school.",
+                                        show_default=False)],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+    output: OutputOpt = None,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 when NEW has gaps OLD did not.")
+                           ] = False,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Compare two reports of one school: gaps new, persisting, improved, worsened or resolved, and score changes.
+
+    An evidence file is scored with the catalog as of the last day of its period. Indicators are matched
+    through the catalog's aliases. Exit codes: 0, 1 with --fail-on-new and new gaps, 2 two different
+    schools, 3 an invalid file.
+    """
+    from dangjian_audit import yoy_cli
+    from dangjian_audit.reporters.diff import diff_json, diff_markdown, diff_text
+
+    msgs = _messages(lang)
+    ruleset = _ruleset(catalog, None, msgs)
+    before = yoy_cli.baselines_or_exit([old], ruleset, msgs, None)
+    after = yoy_cli.baselines_or_exit([new], ruleset, msgs, None)
+    assert before is not None and after is not None
+    report = yoy_cli.attach(next(iter(after.values())), before, ruleset, msgs)
+    if format is DiffFormat.json:
+        text = diff_json(report)
+    elif format is DiffFormat.markdown:
+        text = diff_markdown(report, msgs)
+    else:
+        text = diff_text(report, msgs, color=output is None and sys.stdout.isatty())
+    _write(text, output, msgs)
+    assert report.baseline is not None
+    raise typer.Exit(EXIT_GATE if fail_on_new and report.baseline.new else EXIT_OK)
 
 
 @catalog_app.command("list")

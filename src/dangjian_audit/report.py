@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dangjian_audit import __version__
 from dangjian_audit.engine import Evaluation, evaluate
@@ -26,6 +27,9 @@ from dangjian_audit.models.result import (
 )
 from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
+
+if TYPE_CHECKING:
+    from dangjian_audit.waivers import WaiverSet
 
 TENTH = Decimal("0.1")
 
@@ -85,7 +89,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     for ev in evaluations:
         ind = ev.compiled.indicator
         pts = sc.points[ind.id]
-        lost = Decimal(0) if ev.status == "not_applicable" else ind.points - pts
+        lost = Decimal(0) if ev.status in ("not_applicable", "waived") else ind.points - pts
         results.append(IndicatorResult(
             id=ind.id,
             dimension=ind.dimension,
@@ -138,8 +142,13 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     )
 
 
-def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
+def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
+               waivers: WaiverSet | None = None) -> SchoolReport:
     """Load, validate, evaluate and score one evidence file (raises InputError when invalid)."""
     evidence = load_evidence(path, display, as_of)
     evaluations = evaluate(ruleset, evidence, as_of)
+    if waivers is not None:
+        from dangjian_audit.waivers import waived_report
+
+        return waived_report(ruleset, evidence, evaluations, display, as_of, msgs, waivers)
     return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)

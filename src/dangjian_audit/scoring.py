@@ -46,7 +46,7 @@ class Score:
 def indicator_points(ev: Evaluation) -> Decimal:
     if ev.status in ("insufficient_evidence", "awaiting_inspector", "not_met"):
         return Decimal(0)
-    if ev.status == "not_applicable":
+    if ev.status in ("not_applicable", "waived"):
         return Decimal(0)
     return times(ev.compiled.indicator.points, ev.ratio)
 
@@ -56,7 +56,8 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
     dims: list[DimensionScore] = []
     for dim in ruleset.catalog.header.dimensions:
         mine = [ev for ev in evaluations if ev.compiled.indicator.dimension == dim.id]
-        applicable = [ev for ev in mine if ev.status != "not_applicable"]
+        # A waived indicator (waivers.py) leaves the denominator exactly like a not-applicable one.
+        applicable = [ev for ev in mine if ev.status not in ("not_applicable", "waived")]
         awarded = sum((points[ev.compiled.indicator.id] for ev in applicable), Decimal(0))
         app_max = sum((ev.compiled.indicator.points for ev in applicable), Decimal(0))
         # Not-applicable indicators leave the denominator: the dimension keeps its weight.

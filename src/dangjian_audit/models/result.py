@@ -6,13 +6,19 @@ versioned by ``format_version`` and published by ``dangjian-audit schema report`
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Status = Literal["met", "partial", "not_met", "insufficient_evidence", "not_applicable", "awaiting_inspector"]
+if TYPE_CHECKING:
+    from dangjian_audit.models.baseline import BaselineComparison, WaiverAudit
+
+# Statuses are enumerated here and in a few other places (grep "awaiting_inspector"); "waived" (issue 11:
+# a county-approved waiver, see waivers.py) leaves the denominator like "not_applicable".
+Status = Literal["met", "partial", "not_met", "insufficient_evidence", "not_applicable", "awaiting_inspector",
+                 "waived"]
 STATUSES: tuple[Status, ...] = ("met", "partial", "not_met", "insufficient_evidence", "not_applicable",
-                                "awaiting_inspector")
+                                "awaiting_inspector", "waived")
 
 
 class Frozen(BaseModel):
@@ -110,3 +116,14 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+    # year on year (issue 11): the waivers file's audit trail and the comparison with a baseline report
+    waivers: WaiverAudit | None = None
+    baseline: BaselineComparison | None = None
+
+
+def _complete_report_model() -> None:
+    # The year-on-year parts build on the models above; importing them rebuilds SchoolReport (either import order).
+    import dangjian_audit.models.baseline  # noqa: F401
+
+
+_complete_report_model()

@@ -30,7 +30,7 @@ from dangjian_audit.i18n import Messages
 from dangjian_audit.reporters.templated import environment
 
 # Glyphs for the indicator × school matrix (language-neutral; the legend gives the words).
-STATUS_SYMBOLS = {"M": "✓", "P": "◐", "N": "✗", "I": "?", "A": "–", "W": "…"}
+STATUS_SYMBOLS = {"M": "✓", "P": "◐", "N": "✗", "I": "?", "A": "–", "W": "…", "V": "○"}
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
 CSV_FLUSH = 1 << 16
@@ -184,7 +184,8 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     fills = {letter: PatternFill("solid", fgColor=color) for letter, color in
-             {"M": "C6EFCE", "P": "FFEB9C", "N": "FFC7CE", "I": "E4D2F0", "A": "EDEDED", "W": "CFE2F3"}.items()}
+             {"M": "C6EFCE", "P": "FFEB9C", "N": "FFC7CE", "I": "E4D2F0", "A": "EDEDED", "W": "CFE2F3",
+              "V": "DDEBF7"}.items()}
 
     def sheet(title: str, header: list[str], rows: int, widths: dict[int, int] | None = None) -> Any:
         ws = wb.create_sheet(title[:31])

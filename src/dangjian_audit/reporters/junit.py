@@ -16,7 +16,7 @@ from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import IndicatorResult, SchoolReport
 
 FAILED = ("not_met", "partial", "insufficient_evidence")
-SKIPPED = ("awaiting_inspector", "not_applicable")
+SKIPPED = ("awaiting_inspector", "not_applicable", "waived")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # Characters XML 1.0 cannot carry at all; evidence notes are user text and may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -31,6 +31,8 @@ def _num(value: float) -> str:
 
 
 def _reason(ind: IndicatorResult, msgs: Messages) -> str:
+    if ind.status == "waived" and ind.details:
+        return ind.details[-1]  # the waiver's reason, approver and expiry (waivers.py)
     messages = [f.message for f in ind.findings]
     return msgs.ui("list_separator").join(messages) if messages else ind.status_label
 
@@ -43,6 +45,26 @@ def _body(ind: IndicatorResult, msgs: Messages) -> str:
     lines.append(msgs.ui("labelled", label=msgs.ui("fix"), text=ind.remediation))
     lines.append(msgs.ui("labelled", label=msgs.ui("computation"), text=ind.computation))
     return "\n".join(lines)
+
+
+def _year_on_year_properties(report: SchoolReport) -> dict[str, str]:
+    """Suite properties for the baseline comparison and the waivers (issue 11); none without them."""
+    out: dict[str, str] = {}
+    b = report.baseline
+    if b is not None:
+        out |= {"baseline.source": b.baseline.source, "baseline.as_of": b.baseline.as_of,
+                "baseline.total": _num(b.baseline.total), "baseline.total_delta": f"{b.total_delta:+g}",
+                "baseline.grade": b.baseline.grade.id,
+                "baseline.level": b.baseline.level.id if b.baseline.level else ""}
+        for change in ("new", "persisting", "improved", "worsened", "resolved", "waived"):
+            out[f"baseline.{change}"] = ",".join(getattr(b, change))
+    w = report.waivers
+    if w is not None:
+        out |= {"waivers.file": w.file, "waivers.applied": ",".join(x.indicator for x in w.applied),
+                "waivers.total_without_waivers": _num(w.total_without_waivers)}
+        for n, line in enumerate(w.warnings, 1):
+            out[f"waivers.warning.{n}"] = line
+    return out
 
 
 def _testcase(parent: ET.Element, ind: IndicatorResult, msgs: Messages) -> None:
@@ -79,6 +101,7 @@ def _testsuite(parent: ET.Element, report: SchoolReport, msgs: Messages) -> tupl
         "level": report.level.id if report.level else "",
         "veto": ",".join(report.veto),
     }
+    values |= _year_on_year_properties(report)
     for name, value in values.items():
         ET.SubElement(props, "property", {"name": name, "value": _clean(value)})
     for ind in report.indicators:

@@ -126,8 +126,12 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> 
     """The SARIF log as plain data."""
     rules = _rules(ruleset, msgs)
     index = {rule["id"]: n for n, rule in enumerate(rules)}
-    results = [_result(report, ind, index[ind.id], msgs)
-               for report in reports for ind in report.indicators if ind.status in REPORTED]
+    groups = [(report, [_result(report, ind, index[ind.id], msgs)
+                        for ind in report.indicators if ind.status in REPORTED]) for report in reports]
+    # issue 11: baselineState on every result, "absent" results for resolved gaps, waived gaps as suppressed
+    from dangjian_audit.reporters.sarif_yoy import year_on_year
+
+    results, notifications = year_on_year(groups, index, msgs)
     header = ruleset.catalog.header
     driver = {
         "name": TOOL_NAME,
@@ -136,19 +140,18 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> 
         "rules": rules,
         "properties": {"catalog": header.id, "catalogVersion": header.version},
     }
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": driver},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {
-                "schools": [{"source": r.source, "code": r.school.code, "total": r.total, "grade": r.grade.id,
-                             "level": r.level.id if r.level else None, "veto": r.veto} for r in reports],
-            },
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": driver},
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+        "properties": {
+            "schools": [{"source": r.source, "code": r.school.code, "total": r.total, "grade": r.grade.id,
+                         "level": r.level.id if r.level else None, "veto": r.veto} for r in reports],
+        },
     }
+    if notifications:
+        run["invocations"] = [{"executionSuccessful": True, "toolConfigurationNotifications": notifications}]
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def render_sarif(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> str:

@@ -104,16 +104,19 @@ def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
     return {"size": size, "centre": f"{centre:.1f}", "axes": axes, "polygon": " ".join(points), "rings": rings}
 
 
-def _view(report: SchoolReport) -> dict[str, Any]:
+def _view(report: SchoolReport, msgs: Messages) -> dict[str, Any]:
+    from dangjian_audit.reporters.yoy_view import baseline_view, waivers_view
+
     by_id = {i.id: i for i in report.indicators}
-    return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report)}
+    return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report),
+            "baseline": baseline_view(report, msgs), "waivers": waivers_view(report, msgs)}
 
 
 def render_markdown(reports: list[SchoolReport], msgs: Messages) -> str:
     template = environment().get_template("report.md.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs)
+    return template.render(views=[_view(r, msgs) for r in reports], ui=msgs.ui, msgs=msgs)
 
 
 def render_html(reports: list[SchoolReport], msgs: Messages) -> str:
     template = environment().get_template("report.html.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs, lang=msgs.lang)
+    return template.render(views=[_view(r, msgs) for r in reports], ui=msgs.ui, msgs=msgs, lang=msgs.lang)
