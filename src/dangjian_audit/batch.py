@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 
     from dangjian_audit.i18n import Messages
     from dangjian_audit.loading import Ruleset
+    from dangjian_audit.trend import CountyTrend, TrendTracker
+    from dangjian_audit.waivers import WaiverSet
 
 # One letter per status keeps a school's 47 statuses in one 47-character string.
 STATUS_LETTERS = {"met": "M", "partial": "P", "not_met": "N", "insufficient_evidence": "I",
@@ -118,6 +120,7 @@ class BatchOptions:
     fail_on_veto: bool = True
     min_level: str | None = None
     reports_dir: str | None = None
+    waivers: str | None = None  # issue 11: the waivers file, loaded once per worker
 
 
 # ---------------------------------------------------------------- finding files
@@ -210,6 +213,7 @@ class _WorkerState:
     msgs: Messages
     options: BatchOptions
     line: float
+    waivers: WaiverSet | None = None
 
 
 _STATE: _WorkerState | None = None
@@ -221,7 +225,12 @@ def _install(ruleset: Ruleset, options: BatchOptions) -> None:
     from dangjian_audit.scoring import gate_line
 
     line = float(gate_line(ruleset)) if options.fail_under is None else options.fail_under
-    _STATE = _WorkerState(ruleset, Messages(options.lang), options, line)
+    waivers = None
+    if options.waivers is not None:
+        from dangjian_audit.waivers import load_waivers
+
+        waivers = load_waivers(Path(options.waivers), ruleset)  # validated by the parent already
+    _STATE = _WorkerState(ruleset, Messages(options.lang), options, line, waivers)
 
 
 def init_worker(options: BatchOptions) -> None:
@@ -263,7 +272,7 @@ def score_file(item: tuple[int, str]) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
+        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs, state.waivers)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
@@ -393,6 +402,11 @@ class CountySummary:
     level_names: dict[str, str]
     type_names: dict[str, str] = field(default_factory=dict)
     status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+    # issue 11: comparison with earlier summaries, and the waivers applied (code, indicator) with warnings
+    trend: CountyTrend | None = None
+    waived: list[tuple[str, str]] = field(default_factory=list)
+    waiver_set: WaiverSet | None = None  # set by the command when --waivers is given
+    waiver_warnings: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -507,6 +521,8 @@ class CountyAggregator:
         self.dim_cents = [0] * len(ruleset.catalog.header.dimensions)
         self.total_cents = 0
         self.gate_failed = 0
+        self.trend: TrendTracker | None = None  # issue 11: set by run_batch with --baseline/--history
+        self.waived: list[tuple[str, int]] = []
 
     def add(self, row: Row) -> None:
         if isinstance(row, InvalidRow):
@@ -524,6 +540,10 @@ class CountyAggregator:
         self.total_cents += round(row.total * 100)
         if row.gate:
             self.gate_failed += 1
+        if self.trend is not None:
+            self.trend.add(row.code, row.name, row.level)
+        if "V" in row.statuses:
+            self.waived.extend((row.code, k) for k, letter in enumerate(row.statuses) if letter == "V")
 
     def summary(self, msgs: Messages, options: BatchOptions, fail_under: float) -> CountySummary:
         from dangjian_audit.scoring import q
@@ -577,7 +597,12 @@ class CountyAggregator:
                 if row.statuses[k] in shortfall_letters:
                     affected[k].append(key)
         top_gaps = [GapStat(indicators[k], RowView(self.store, affected[k])) for k in top]
-        return CountySummary(
+        trend = None
+        if self.trend is not None:
+            from dangjian_audit.trend import build_trend
+
+            trend = build_trend(self.trend, indicators, avg(self.total_cents), options.as_of.isoformat(), n)
+        summary = CountySummary(
             tool=f"dangjian-audit {__version__}",
             catalog={"id": header.id, "version": header.version, "effective": header.effective.isoformat()},
             profile=ruleset.profile_name,
@@ -602,18 +627,23 @@ class CountyAggregator:
             level_names=level_names,
             type_names={t: msgs.get("ui", f"type_{t}", t) for t in self.types},
             status_labels={letter: msgs.get("status", status) for status, letter in STATUS_LETTERS.items()},
+            trend=trend,
+            waived=[(code, ruleset.indicators[k].indicator.id) for code, k in self.waived],
         )
+        return summary
 
 
 # ---------------------------------------------------------------- the whole run
 
 
 def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msgs: Messages, jobs: int,
-              on_row: Callable[[Row], None] | None = None, context: BaseContext | None = None) -> CountySummary:
+              on_row: Callable[[Row], None] | None = None, context: BaseContext | None = None,
+              trend: TrendTracker | None = None) -> CountySummary:
     """Score every file and aggregate the county summary, streaming rows as they arrive."""
     from dangjian_audit.scoring import gate_line
 
     aggregator = CountyAggregator(ruleset)
+    aggregator.trend = trend
     namer = ReportNamer()
     reports_dir = Path(options.reports_dir) if options.reports_dir else None
     if reports_dir is not None:

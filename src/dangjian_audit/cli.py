@@ -457,6 +457,14 @@ def batch(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    baseline: Annotated[Optional[Path], typer.Option(
+        "--baseline", help="An earlier county summary (summary.json from batch --out): per school the change "
+        "in total, grade, level and rank; county-wide the indicators that improved or worsened.")] = None,
+    history: Annotated[Optional[list[Path]], typer.Option(
+        "--history", help="Earlier county summaries for the trend, any number (repeat the option, or give a "
+        "folder of summary JSON files); ordered by their as_of. The latest is the baseline unless "
+        "--baseline is given.")] = None,
+    waivers: WaiversOpt = None,
 ) -> None:
     """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
 
@@ -464,6 +472,7 @@ def batch(
     3 if a file is invalid, else 1 if a school fails the gate, else 0.
     """
     from dangjian_audit import batch as core
+    from dangjian_audit import yoy_cli
 
     msgs = _messages(lang)
     day = _as_of(as_of, msgs)
@@ -472,6 +481,8 @@ def batch(
     if output is not None and output.is_dir():
         raise _usage(msgs, "usage_output_is_dir", path=str(output))
     ruleset = _ruleset(catalog, profile, msgs)
+    waiver_set = yoy_cli.waivers_or_exit(waivers, ruleset, msgs)
+    tracker = yoy_cli.trend_or_exit(baseline, history, ruleset, msgs)
     files = core.discover(paths)
     if not files:
         raise _usage(msgs, "usage_no_files")
@@ -480,9 +491,15 @@ def batch(
         profile=str(profile) if profile else None, fail_under=fail_under, fail_on_veto=fail_on_veto,
         min_level=min_level.value if min_level else None,
         reports_dir=str(out / core.REPORTS_DIR) if out is not None else None,
+        waivers=str(waivers) if waivers is not None else None,
     )
     with core.Progress(len(files), msgs.ui("batch_progress"), core.show_progress()) as progress:
-        summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance)
+        summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance,
+                                 trend=tracker)
+    summary.waiver_set = waiver_set
+    summary.waiver_warnings = yoy_cli.county_waiver_warnings(waiver_set, day, msgs)
+    for line in summary.waiver_warnings:
+        _err(line)
     for row in summary.invalid:
         for d in row.diagnostics:
             _err(d.render(msgs))

@@ -7,6 +7,7 @@ these helpers print diagnostics and raise ``typer.Exit`` with the house exit cod
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
     from dangjian_audit.loading import Ruleset
     from dangjian_audit.models.result import SchoolReport
+    from dangjian_audit.trend import TrendTracker
     from dangjian_audit.waivers import WaiverSet
 
 
@@ -98,3 +100,52 @@ def print_waiver_warnings(reports: list[SchoolReport]) -> None:
             if line not in seen:
                 seen.add(line)
                 _err(line)
+
+
+def trend_or_exit(baseline: Path | None, history: list[Path] | None, ruleset: Ruleset,
+                  msgs: Messages) -> TrendTracker | None:
+    """Earlier county summaries for ``batch``; exit 3 when one cannot be read.
+
+    A ``--history`` folder stands for the ``*.json`` files in it. Without ``--baseline`` the latest
+    history summary (by ``as_of``) is the baseline.
+    """
+    if baseline is None and not history:
+        return None
+    from dangjian_audit.baseline import catalog_aliases
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.trend import Snapshot, TrendTracker, load_summary, ordered
+
+    aliases = catalog_aliases(ruleset)
+    paths: list[Path] = []
+    for path in history or ():
+        paths.extend(sorted(path.glob("*.json")) if path.is_dir() else [path])
+    snapshots: list[Snapshot] = []
+    chosen: Snapshot | None = None
+    invalid = False
+    for path in ([baseline] if baseline is not None else []) + paths:
+        try:
+            snap = load_summary(path, aliases)
+        except InputError as exc:
+            invalid = True
+            for d in exc.diagnostics:
+                _err(d.render(msgs))
+            continue
+        if path is baseline and chosen is None:
+            chosen = snap
+        if all(s.source != snap.source for s in snapshots):
+            snapshots.append(snap)
+    if invalid:
+        raise typer.Exit(EXIT_INVALID)
+    timeline = ordered(snapshots)
+    return TrendTracker(chosen or timeline[-1], timeline)
+
+
+def county_waiver_warnings(waivers: WaiverSet | None, as_of: dt.date, msgs: Messages) -> list[str]:
+    """For a county run: every waiver of the file that is not in force on the audit date, once each."""
+    if waivers is None:
+        return []
+    from dangjian_audit.waivers import Selection, warning_lines
+
+    expired = tuple(w for w in waivers.waivers if w.expires < as_of)
+    early = tuple(w for w in waivers.waivers if w.approved_on > as_of)
+    return warning_lines(Selection({}, expired, early), waivers.path, as_of, msgs)

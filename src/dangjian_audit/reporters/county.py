@@ -27,6 +27,14 @@ from dangjian_audit.batch import (
     SchoolRow,
 )
 from dangjian_audit.i18n import Messages
+from dangjian_audit.reporters.county_trend import (
+    gone_rows,
+    school_change,
+    trend_cells,
+    trend_header,
+    trend_json,
+    waivers_json,
+)
 from dangjian_audit.reporters.templated import environment
 
 # Glyphs for the indicator × school matrix (language-neutral; the legend gives the words).
@@ -90,7 +98,7 @@ def school_data(rank: int, row: SchoolRow, s: CountySummary, indicator_ids: list
         "gate": {"passed": row.passed, "reasons": list(row.gate)},
         "statuses": {i: LETTER_STATUS[c] for i, c in zip(indicator_ids, row.statuses, strict=True)},
         "reports": report_links(row),
-    }
+    } | ({"change": school_change(s, rank, row)} if s.trend is not None else {})
 
 
 def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
@@ -123,6 +131,9 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
         ("levels", [vars(lv) for lv in s.levels]),
         ("indicators", [{"id": i.id, "dimension": i.dimension, "title": i.title, "counts": i.counts,
                          "shortfall": i.shortfall, "met_percent": i.met_percent} for i in s.indicators]),
+        # issue 11: only with --baseline/--history and --waivers, so other summaries keep their shape
+        *([("trend", trend_json(s))] if s.trend is not None else []),
+        *([("waivers", waivers_json(s, msgs))] if s.waiver_set is not None else []),
         # Streamed like the schools: each gap can list every school of a province.
         ("most_not_met", (_gap_data(g) for g in s.top_gaps)),
         ("schools", (school_data(rank, row, s, ids) for rank, row in s.ranking)),
@@ -138,7 +149,7 @@ def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
     return ([ui("rank"), ui("source"), ui("code"), ui("school"), ui("county"), ui("school_type"), ui("total")]
             + [f"{d.id} {d.name}" for d in s.dimensions]
             + [ui("grade"), ui("level"), ui("veto"), ui("gate"), ui("gate_reasons"), ui("report_file")]
-            + [i.id for i in s.indicators] + [ui("diagnostics")])
+            + [i.id for i in s.indicators] + trend_header(s, msgs) + [ui("diagnostics")])
 
 
 def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
@@ -153,10 +164,15 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
                 s.level_names[row.level] if row.level else ui("level_none"), ", ".join(row.veto),
                 ui("gate_pass") if row.passed else ui("gate_fail"), "; ".join(row.gate),
                 links["html"] if links else ""]
-               + [s.status_labels[c] for c in row.statuses] + [""])
+               + [s.status_labels[c] for c in row.statuses] + trend_cells(s, msgs, rank, row) + [""])
+    blank_trend = [""] * len(trend_header(s, msgs))
     for inv in s.invalid:
         yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
-                "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
+                "", ""] + blank_statuses + blank_trend + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
+    # issue 11: schools of the baseline that are not in this batch are listed, never dropped
+    for code, name, cells in gone_rows(s, msgs):
+        yield ([msgs.get("yoy", "school_gone"), "", code, name, "", "", "", *blank_dims, "", "", "", "", "", ""]
+               + blank_statuses + cells + [""])
 
 
 def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
@@ -205,7 +221,8 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     header = _table_header(s, msgs)
     # The summary sheet keeps the per-school columns; the statuses go to the matrix sheet.
     fixed = 13 + len(s.dimensions)
-    summary = sheet(ui("sheet_summary"), header[:fixed] + header[-1:], len(s.ranking) + len(s.invalid),
+    gone = len(s.trend.gone) if s.trend is not None else 0
+    summary = sheet(ui("sheet_summary"), header[:fixed] + header[-1:], len(s.ranking) + len(s.invalid) + gone,
                     {2: 36, 4: 28, fixed + 1: 60})
     for row in _table_rows(s, msgs):
         summary.append(row[:fixed] + row[-1:])
@@ -225,6 +242,25 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
             cell.fill = fills[letter]
             cells.append(cell)
         matrix.append(cells)
+    if s.trend is not None:
+        # issue 11: the same trend columns as the CSV, next to rank, code, school and total
+        extra = trend_header(s, msgs)
+        trend_sheet = sheet(msgs.get("yoy", "sheet_trend"), [ui("rank"), ui("code"), ui("school"), ui("total")]
+                            + extra, len(s.ranking) + gone, {3: 28})
+        for rank, school in s.ranking:
+            trend_sheet.append([rank, school.code, school.name, school.total] + trend_cells(s, msgs, rank, school))
+        for code, name, cells in gone_rows(s, msgs):
+            trend_sheet.append([msgs.get("yoy", "school_gone"), code, name, ""] + cells)
+    if s.waiver_set is not None:
+        from dangjian_audit.reporters.county_trend import waivers_rows
+
+        rows = waivers_rows(s, msgs)
+        yoy = msgs.table["yoy"]
+        waiver_sheet = sheet(yoy["sheet_waivers"], [ui("code"), ui("indicator"), yoy["reason"], yoy["approved_by"],
+                                                    yoy["approved_on"], yoy["expires"]], len(rows), {3: 50})
+        for r in rows:
+            waiver_sheet.append([r["school"], f"{r['indicator']} {r['title']}", r["reason"], r["approved_by"],
+                                 r["approved_on"], r["expires"]])
     invalid_rows = [(inv.source, d) for inv in s.invalid for d in inv.diagnostics]
     invalid = sheet(ui("sheet_invalid"), [ui("source"), ui("location"), ui("diagnostic_code"), ui("diagnostics")],
                     len(invalid_rows), {1: 40, 2: 40, 4: 80})
@@ -274,23 +310,27 @@ def _fixed_zip_dates(data: bytes, stamp: dt.datetime) -> bytes:
 # ---------------------------------------------------------------- Markdown and HTML
 
 
-def _view(s: CountySummary, links: bool) -> dict[str, Any]:
+def _view(s: CountySummary, links: bool, msgs: Messages) -> dict[str, Any]:
+    from dangjian_audit.reporters.county_trend import school_rows, trend_view, waivers_rows
+
     gaps = [{"ind": g.indicator, "shown": g.schools[:SHOWN_SCHOOLS], "more": max(0, len(g.schools) - SHOWN_SCHOOLS)}
             for g in s.top_gaps]
     return {"s": s, "gaps": gaps, "symbols": STATUS_SYMBOLS, "letters": list(STATUS_SYMBOLS),
-            "reports_dir": REPORTS_DIR, "links": links}
+            "reports_dir": REPORTS_DIR, "links": links,
+            # issue 11: year on year (None/empty without --baseline/--history and --waivers)
+            "trend": trend_view(s, msgs), "trend_schools": school_rows(s, msgs), "waivers": waivers_rows(s, msgs)}
 
 
 def county_markdown(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Markdown pieces; ``links`` points school names at ``schools/<code>.md`` (for files under ``--out``)."""
     template = environment().get_template("county.md.j2")
-    return template.generate(ui=msgs.ui, msgs=msgs, **_view(s, links))
+    return template.generate(ui=msgs.ui, msgs=msgs, **_view(s, links, msgs))
 
 
 def county_html(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Self-contained HTML pieces: inline CSS, no script, font, image or external link."""
     template = environment().get_template("county.html.j2")
-    return template.generate(ui=msgs.ui, msgs=msgs, lang=msgs.lang, **_view(s, links))
+    return template.generate(ui=msgs.ui, msgs=msgs, lang=msgs.lang, **_view(s, links, msgs))
 
 
 # ---------------------------------------------------------------- terminal
@@ -355,6 +395,9 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
             gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
                          str(ind.counts["insufficient_evidence"]), names)
         console.print(gaps)
+    from dangjian_audit.reporters.county_trend import print_text
+
+    print_text(console, s, msgs)  # issue 11: trend and waivers, when given
     if s.invalid:
         console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
         for inv in s.invalid:

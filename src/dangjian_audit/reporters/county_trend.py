@@ -1,0 +1,303 @@
+"""County year-on-year sections (issue 11): the comparison with earlier summaries and the waivers applied.
+
+Shared by every county format. Per-school changes are looked up while the ranking
+streams (one small tuple per school in memory); the charts are inline SVG whose
+geometry is computed here, so templates only loop (no script, no CDN).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from dangjian_audit.i18n import Messages
+from dangjian_audit.trend import CountyTrend, delta
+
+if TYPE_CHECKING:
+    from dangjian_audit.batch import CountySummary, SchoolRow
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+
+
+def signed(value: float | None, suffix: str = "") -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "±0" + suffix
+    text = f"{value:+g}" if value == int(value) else f"{value:+.2f}"
+    return text + suffix
+
+
+def _level_name(s: CountySummary, msgs: Messages, level: str | None) -> str:
+    return s.level_names.get(level, level) if level else msgs.ui("level_none")
+
+
+# ---------------------------------------------------------------- per school
+
+
+def school_change(s: CountySummary, rank: int, row: SchoolRow) -> dict[str, Any] | None:
+    """A school's change since the baseline as data (JSON), or None without a trend."""
+    t = s.trend
+    if t is None:
+        return None
+    then = t.then(row.code)
+    history = [{"as_of": snap.as_of, "total": total} for snap, total in zip(t.history, t.totals(row.code),
+                                                                           strict=True)]
+    if then is None:
+        return {"matched": False, "history": history}
+    return {
+        "matched": True,
+        "then": {"as_of": t.baseline.as_of, "total": then.total, "grade": then.grade, "level": then.level,
+                 "rank": then.rank},
+        "total_delta": delta(row.total, then.total),
+        "rank_delta": then.rank - rank,
+        "grade_changed": then.grade != row.grade,
+        "level_change": _level_move(then.level, row.level),
+        "history": history,
+    }
+
+
+def _level_move(then: str | None, now: str | None) -> str:
+    from dangjian_audit.trend import LEVEL_ORDER
+
+    a = LEVEL_ORDER.index(then) if then in LEVEL_ORDER else 0
+    b = LEVEL_ORDER.index(now) if now in LEVEL_ORDER else 0
+    return "up" if b > a else ("down" if b < a else "same")
+
+
+def trend_header(s: CountySummary, msgs: Messages) -> list[str]:
+    """Extra CSV/XLSX columns with a trend: the totals of every earlier summary, then the baseline's figures."""
+    t = s.trend
+    if t is None:
+        return []
+    yoy = msgs.table["yoy"]
+    return ([yoy["total_on"].format(as_of=snap.as_of) for snap in t.history]
+            + [yoy["total_then"], yoy["total_delta"], yoy["grade_then"], yoy["level_then"], yoy["rank_then"],
+               yoy["rank_delta"], yoy["trend_note"]])
+
+
+def trend_cells(s: CountySummary, msgs: Messages, rank: int, row: SchoolRow) -> list[Any]:
+    t = s.trend
+    if t is None:
+        return []
+    yoy = msgs.table["yoy"]
+    totals: list[Any] = ["" if x is None else x for x in t.totals(row.code)]
+    then = t.then(row.code)
+    if then is None:
+        return totals + ["", "", "", "", "", "", yoy["school_new"]]
+    return totals + [then.total, delta(row.total, then.total), s.grade_names.get(then.grade, then.grade),
+                     _level_name(s, msgs, then.level), then.rank, then.rank - rank, ""]
+
+
+def gone_rows(s: CountySummary, msgs: Messages) -> Iterator[tuple[str, str, list[Any]]]:
+    """(code, name, trend cells) of each baseline school that is not in this batch."""
+    t = s.trend
+    if t is None:
+        return
+    yoy = msgs.table["yoy"]
+    for code, then in t.gone:
+        totals: list[Any] = ["" if x is None else x for x in t.totals(code)]
+        yield code, then.name, totals + [then.total, "", s.grade_names.get(then.grade, then.grade),
+                                         _level_name(s, msgs, then.level), then.rank, "", yoy["school_gone"]]
+
+
+# ---------------------------------------------------------------- county-wide data
+
+
+def trend_json(s: CountySummary) -> dict[str, Any]:
+    t = s.trend
+    assert t is not None
+
+    def ind(i: Any) -> dict[str, Any]:
+        return {"id": i.id, "title": i.title, "then": i.then, "now": i.now, "delta": i.delta}
+
+    return {
+        "baseline": {"source": t.baseline.source, "as_of": t.baseline.as_of, "catalog": t.baseline.catalog,
+                     "scored": t.baseline.scored, "average_total": t.baseline.average_total},
+        "history": [{"as_of": p.as_of, "average_total": p.average_total, "scored": p.scored,
+                     "source": p.source or None} for p in t.points],
+        "average_delta": t.average_delta,
+        "indicators": [ind(i) for i in t.indicators],
+        "improved": [i.id for i in t.improved],
+        "worsened": [i.id for i in t.worsened],
+        "level_up": [{"code": c, "name": n, "then": a, "now": b} for c, n, a, b in t.up],
+        "level_down": [{"code": c, "name": n, "then": a, "now": b} for c, n, a, b in t.down],
+        "new_schools": [{"code": c, "name": n} for c, n in t.new],
+        "gone_schools": [{"code": c, "name": then.name, "total": then.total, "rank": then.rank}
+                         for c, then in t.gone],
+    }
+
+
+def waivers_rows(s: CountySummary, msgs: Messages) -> list[dict[str, str]]:
+    """The waivers applied in the county, school by school (the audit trail)."""
+    if s.waiver_set is None:
+        return []
+    from dangjian_audit.waivers import select, waiver_out
+
+    day = dt.date.fromisoformat(s.as_of)
+    titles = {i.id: i.title for i in s.indicators}
+    rows = []
+    for code, indicator in s.waived:
+        w = select(s.waiver_set, code, day).active[indicator]
+        out = waiver_out(w, msgs)
+        rows.append({"school": code, "indicator": indicator, "title": titles.get(indicator, ""), "reason": w.reason,
+                     "approved_by": out.approved_by_label, "approved_on": out.approved_on, "expires": out.expires,
+                     "scope": msgs.get("yoy", "school_any") if w.school == "*" else w.school})
+    return rows
+
+
+def waivers_json(s: CountySummary, msgs: Messages) -> dict[str, Any]:
+    assert s.waiver_set is not None
+    return {"file": s.waiver_set.path,
+            "applied": [{k: r[k] for k in ("school", "indicator", "reason", "approved_by", "approved_on", "expires")}
+                        for r in waivers_rows(s, msgs)],
+            "warnings": list(s.waiver_warnings)}
+
+
+# ---------------------------------------------------------------- charts and the Markdown/HTML view
+
+LINE_W, LINE_H, PAD = 560, 200, 40
+BAR_ROW, BAR_HALF, BAR_LABEL = 16, 180, 220
+
+
+def line_chart(t: CountyTrend) -> dict[str, Any]:
+    """The county average total at each summary and now: a polyline with labelled points."""
+    values = [p.average_total for p in t.points]
+    known = [v for v in values if v is not None]
+    low = max(0.0, (min(known) if known else 0.0) - 10)
+    high = min(100.0, (max(known) if known else 100.0) + 10)
+    span = (high - low) or 1.0
+    n = len(t.points)
+    step = (LINE_W - 2 * PAD) / max(n - 1, 1)
+    points = []
+    for k, p in enumerate(t.points):
+        x = PAD + step * k if n > 1 else LINE_W / 2
+        y = None if p.average_total is None else LINE_H - PAD - (p.average_total - low) / span * (LINE_H - 2 * PAD)
+        points.append({"x": f"{x:.1f}", "y": f"{y:.1f}" if y is not None else None, "label": p.as_of,
+                       "value": _num(p.average_total), "ly": f"{(y or 0) - 8:.1f}"})
+    path = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
+    return {"width": LINE_W, "height": LINE_H, "points": points, "path": path, "axis_y": LINE_H - PAD + 16,
+            "base_y": LINE_H - PAD, "left": PAD, "right": LINE_W - PAD, "low": _num(low), "high": _num(high),
+            "top": PAD}
+
+
+def bar_chart(t: CountyTrend) -> dict[str, Any]:
+    """Each indicator whose met share moved: a bar left (worsened) or right (improved) of the centre."""
+    moved = t.improved + t.worsened
+    biggest = max((abs(i.delta or 0) for i in moved), default=1.0) or 1.0
+    centre = BAR_LABEL + BAR_HALF
+    bars = []
+    for k, i in enumerate(moved):
+        length = abs(i.delta or 0) / biggest * BAR_HALF
+        up = (i.delta or 0) > 0
+        bars.append({"y": f"{k * BAR_ROW + 4:.1f}", "ty": f"{k * BAR_ROW + 14:.1f}", "label": f"{i.id} {i.title}",
+                     "x": f"{centre if up else centre - length:.1f}", "w": f"{max(length, 1):.1f}",
+                     "cls": "up" if up else "down", "value": signed(i.delta, " pp"),
+                     "vx": f"{centre + length + 4 if up else centre - length - 4:.1f}",
+                     "anchor": "start" if up else "end"})
+    return {"width": BAR_LABEL + 2 * BAR_HALF + 60, "height": max(len(bars), 1) * BAR_ROW + 8, "bars": bars,
+            "centre": f"{centre:.1f}", "label_x": BAR_LABEL - 6}
+
+
+def trend_view(s: CountySummary, msgs: Messages) -> dict[str, Any] | None:
+    t = s.trend
+    if t is None:
+        return None
+    yoy = msgs.table["yoy"]
+
+    def moves(items: list[tuple[str, str, str | None, str | None]]) -> list[dict[str, str]]:
+        return [{"code": c, "name": n, "then": _level_name(s, msgs, a), "now": _level_name(s, msgs, b)}
+                for c, n, a, b in items]
+
+    return {
+        "ref": str(yoy["county_baseline_ref"]).format(source=t.baseline.source, as_of=t.baseline.as_of,
+                                                      catalog=t.baseline.catalog, scored=t.baseline.scored),
+        "average": str(yoy["value_change"]).format(then=_num(t.baseline.average_total), now=_num(s.average_total),
+                                                   delta=signed(t.average_delta)),
+        "points": [{"as_of": p.as_of, "average": _num(p.average_total), "scored": p.scored} for p in t.points],
+        "improved": [{"id": i.id, "title": i.title, "then": _num(i.then), "now": _num(i.now),
+                      "delta": signed(i.delta, " pp")} for i in t.improved],
+        "worsened": [{"id": i.id, "title": i.title, "then": _num(i.then), "now": _num(i.now),
+                      "delta": signed(i.delta, " pp")} for i in t.worsened],
+        "up": moves(t.up), "down": moves(t.down),
+        "new": [{"code": c, "name": n} for c, n in t.new],
+        "gone": [{"code": c, "name": then.name, "total": _num(then.total), "rank": then.rank} for c, then in t.gone],
+        "line": line_chart(t), "bars": bar_chart(t),
+    }
+
+
+def school_rows(s: CountySummary, msgs: Messages) -> Iterator[dict[str, Any]]:
+    """Per school, in ranking order: total then and now, change, grade, level and rank then and now."""
+    t = s.trend
+    if t is None:
+        return
+    for rank, row in s.ranking:
+        then = t.then(row.code)
+        yield {
+            "rank": rank, "name": row.name, "code": row.code, "total": _num(row.total),
+            "then": _num(then.total) if then else "—",
+            "delta": signed(delta(row.total, then.total)) if then else msgs.get("yoy", "school_new"),
+            "grade": (f"{s.grade_names.get(then.grade, then.grade)} → " if then else "")
+            + s.grade_names[row.grade],
+            "level": (f"{_level_name(s, msgs, then.level)} → " if then else "") + _level_name(s, msgs, row.level),
+            "rank_change": f"{then.rank} → {rank} ({signed(float(then.rank - rank))})" if then else str(rank),
+        }
+
+
+def print_text(console: Any, s: CountySummary, msgs: Messages) -> None:
+    """The trend and waivers sections of the terminal summary."""
+    from rich.table import Table
+    from rich.text import Text
+
+    yoy = msgs.table["yoy"]
+    ui = msgs.ui
+    view = trend_view(s, msgs)
+    if view is not None:
+        console.print(Text(yoy["county_trend_title"], style="bold"))
+        console.print(view["ref"], soft_wrap=True)
+        console.print(f"{yoy['average_total_change']}: {view['average']}")
+        console.print("  →  ".join(f"{p['as_of']} {p['average']}" for p in view["points"]))
+        for key in ("improved", "worsened"):
+            table = Table(title=yoy[f"indicators_{key}"], title_justify="left", show_edge=False, pad_edge=False)
+            for name, just in ((ui("indicator"), "left"), (yoy["met_then"], "right"), (yoy["met_now"], "right"),
+                               (yoy["delta"], "right")):
+                table.add_column(name, justify=just)  # type: ignore[arg-type]
+            for i in view[key]:
+                table.add_row(f"{i['id']} {i['title']}", i["then"], i["now"], i["delta"])
+            console.print(table if view[key] else f"{yoy[f'indicators_{key}']}: {yoy['none']}")
+        moves = [(m, yoy["level_up"]) for m in view["up"]] + [(m, yoy["level_down"]) for m in view["down"]]
+        console.print(f"{yoy['level_moves']}: " + ("；".join(
+            f"{m['name']} ({m['code']}) {word} {m['then']} → {m['now']}" for m, word in moves) or yoy["none"]),
+            soft_wrap=True)
+        console.print(f"{yoy['schools_new']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["new"])
+                                                  or yoy["none"]), soft_wrap=True)
+        console.print(f"{yoy['schools_gone']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["gone"])
+                                                   or yoy["none"]), soft_wrap=True)
+        table = Table(title=yoy["school_changes"], title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column(ui("rank"), justify="right")
+        table.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
+        table.add_column(yoy["total_then"], justify="right")
+        table.add_column(ui("total"), justify="right")
+        table.add_column(yoy["delta"], justify="right")
+        table.add_column(ui("grade"), overflow="fold")
+        table.add_column(ui("level"), overflow="fold")
+        table.add_column(yoy["rank_change"], no_wrap=True)
+        for c in school_rows(s, msgs):
+            table.add_row(str(c["rank"]), c["name"], c["then"], c["total"], c["delta"], c["grade"], c["level"],
+                          c["rank_change"])
+        console.print(table)
+    if s.waiver_set is not None:
+        console.print(Text(f"{yoy['waivers_title']} · {yoy['waivers_file']}: {s.waiver_set.path}", style="bold"))
+        rows = waivers_rows(s, msgs)
+        for r in rows:
+            console.print(f"{r['school']} {r['indicator']} {r['title']}: {r['reason']} "
+                          f"({r['approved_by']}, {r['approved_on']} ~ {r['expires']})", soft_wrap=True)
+        if not rows:
+            console.print(yoy["waivers_none_county"])
+        for line in s.waiver_warnings:
+            console.print(Text(line, style="yellow"), soft_wrap=True)

@@ -1,0 +1,299 @@
+"""Year on year for a county: the current batch compared with earlier county summaries.
+
+An earlier summary is the ``summary.json`` that ``batch --out`` writes. It is read as
+a stream (one school object at a time, with :meth:`json.JSONDecoder.raw_decode`), and
+only a small tuple per school is kept (:class:`SchoolThen`), so memory stays flat in
+the number of schools whatever the size of the summaries. Schools are matched by
+school code; indicators by id through the current catalog's aliases.
+
+:class:`TrendTracker` follows the rows of the current batch as they stream in and
+keeps only what is unmatched or moved: schools new since the baseline, schools whose
+demonstration level went up or down, and which baseline schools were seen (to list
+those gone since).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.errors import InputError
+
+LEVEL_ORDER: tuple[str | None, ...] = (None, "county", "city", "province")
+CHUNK = 1 << 16
+_WS = " \t\n\r"
+
+
+class SchoolThen(NamedTuple):
+    """One school in an earlier summary: what the comparison needs, nothing more."""
+
+    total: float
+    grade: str
+    level: str | None
+    rank: int
+    name: str
+
+
+@dataclass
+class Snapshot:
+    """One earlier county summary, reduced to per-school tuples and per-indicator met shares."""
+
+    source: str
+    as_of: str
+    catalog: str
+    scored: int
+    average_total: float | None
+    grades: dict[str, int]
+    levels: dict[str, int]
+    indicators: dict[str, float | None]
+    schools: dict[str, SchoolThen] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- streaming reader
+
+
+class _Stream:
+    """Values of a JSON document read piece by piece from a text file (never the whole file at once)."""
+
+    def __init__(self, fh: IO[str]) -> None:
+        self._fh = fh
+        self._buf = ""
+        self._pos = 0
+        self._eof = False
+        self._decoder = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        if self._eof:
+            return False
+        chunk = self._fh.read(CHUNK)
+        if not chunk:
+            self._eof = True
+            return False
+        self._buf = self._buf[self._pos:] + chunk
+        self._pos = 0
+        return True
+
+    def peek(self) -> str:
+        while True:
+            while self._pos < len(self._buf) and self._buf[self._pos] in _WS:
+                self._pos += 1
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._fill():
+                return ""
+
+    def expect(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"expected {char!r}")
+        self._pos += 1
+
+    def value(self) -> Any:
+        self.peek()
+        while True:
+            try:
+                obj, end = self._decoder.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError:
+                if self._fill():
+                    continue
+                raise
+            if end == len(self._buf) and self._fill():
+                continue  # a number cut at the end of the buffer may go on
+            self._pos = end
+            return obj
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array that starts here, one at a time."""
+        self.expect("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self.value()
+            char = self.peek()
+            self._pos += 1
+            if char == "]":
+                return
+            if char != ",":
+                raise ValueError("expected ',' or ']'")
+
+
+def _members(stream: _Stream, on_array: Callable[[str, Iterator[Any]], bool]) -> Iterator[tuple[str, Any]]:
+    """The top-level members of an object; arrays that ``on_array`` consumes are streamed, never built."""
+    stream.expect("{")
+    if stream.peek() == "}":
+        return
+    while True:
+        key = stream.value()
+        stream.expect(":")
+        if not (stream.peek() == "[" and on_array(str(key), stream.items())):
+            yield str(key), stream.value()
+        char = stream.peek()
+        stream._pos += 1
+        if char == "}":
+            return
+        if char != ",":
+            raise ValueError("expected ',' or '}'")
+
+
+# ---------------------------------------------------------------- loading a summary
+
+STREAMED = ("schools", "most_not_met", "invalid")
+
+
+def load_summary(path: Path, aliases: dict[str, str] | None = None, display: str | None = None) -> Snapshot:
+    """Read a county summary (``summary.json``) into a :class:`Snapshot`; raises :class:`InputError`."""
+    display = display or str(path)
+    aliases = aliases or {}
+    schools: dict[str, SchoolThen] = {}
+    head: dict[str, Any] = {}
+
+    def on_array(key: str, items: Iterator[Any]) -> bool:
+        if key not in STREAMED:
+            return False
+        for item in items:
+            if key == "schools":
+                level = item["level"]["id"] if item.get("level") else None
+                schools[str(item["code"])] = SchoolThen(float(item["total"]), str(item["grade"]["id"]),
+                                                        level, int(item["rank"]), str(item["name"]))
+        return True
+
+    try:
+        with path.open(encoding="utf-8-sig") as fh:
+            for key, value in _members(_Stream(fh), on_array):
+                head[key] = value
+        if head.get("kind") != "county_summary":
+            raise ValueError("kind is not county_summary")
+        catalog = head["catalog"]
+        indicators = {aliases.get(str(i["id"]), str(i["id"])): i["met_percent"] for i in head["indicators"]}
+        snapshot = Snapshot(
+            source=display, as_of=str(head["as_of"]), catalog=f"{catalog['id']} {catalog['version']}",
+            scored=int(head["counts"]["scored"]), average_total=head["average_total"],
+            grades={str(g["id"]): int(g["count"]) for g in head["grades"]},
+            levels={str(lv["id"]): int(lv["count"]) for lv in head["levels"]},
+            indicators=indicators, schools=schools)
+    except FileNotFoundError:
+        raise InputError([Diagnostic(display, "file_not_found")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(display, "unreadable", {"reason": exc.strerror or str(exc)})]) from None
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        detail = f"{type(exc).__name__}: {exc}" if not isinstance(exc, ValueError) else str(exc)
+        raise InputError([Diagnostic(display, "summary_invalid", {"detail": detail})]) from None
+    return snapshot
+
+
+# ---------------------------------------------------------------- following the current batch
+
+
+@dataclass
+class TrendTracker:
+    """What the comparison keeps while the current rows stream in (only the unmatched and the movers)."""
+
+    baseline: Snapshot
+    history: list[Snapshot]
+    seen: set[str] = field(default_factory=set)
+    new: list[tuple[str, str]] = field(default_factory=list)
+    up: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    down: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+
+    def add(self, code: str, name: str, level: str | None) -> None:
+        then = self.baseline.schools.get(code)
+        if then is None:
+            self.new.append((code, name))
+            return
+        self.seen.add(code)
+        moved = _level_rank(level) - _level_rank(then.level)
+        if moved > 0:
+            self.up.append((code, name, then.level, level))
+        elif moved < 0:
+            self.down.append((code, name, then.level, level))
+
+    def gone(self) -> list[tuple[str, SchoolThen]]:
+        return sorted(((c, t) for c, t in self.baseline.schools.items() if c not in self.seen),
+                      key=lambda item: (item[1].rank, item[0]))
+
+
+def _level_rank(level: str | None) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else 0
+
+
+def ordered(snapshots: list[Snapshot]) -> list[Snapshot]:
+    """Summaries in time order (by as_of, then by file name for the same day)."""
+    return sorted(snapshots, key=lambda s: (s.as_of, s.source))
+
+
+def delta(now: float | None, then: float | None) -> float | None:
+    """A difference of two hundredth-rounded figures, exact (no binary-float residue)."""
+    if now is None or then is None:
+        return None
+    return float((Decimal(str(now)) - Decimal(str(then))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+# ---------------------------------------------------------------- the view the county reporters read
+
+
+@dataclass(frozen=True)
+class IndicatorTrend:
+    id: str
+    dimension: str
+    title: str
+    then: float | None
+    now: float | None
+    delta: float | None
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    as_of: str
+    average_total: float | None
+    scored: int
+    source: str
+
+
+@dataclass
+class CountyTrend:
+    """The current batch against its baseline summary, and the county average over every summary given."""
+
+    baseline: Snapshot
+    history: list[Snapshot]
+    points: list[TrendPoint]
+    average_delta: float | None
+    indicators: list[IndicatorTrend]
+    improved: list[IndicatorTrend]
+    worsened: list[IndicatorTrend]
+    up: list[tuple[str, str, str | None, str | None]]
+    down: list[tuple[str, str, str | None, str | None]]
+    new: list[tuple[str, str]]
+    gone: list[tuple[str, SchoolThen]]
+
+    def then(self, code: str) -> SchoolThen | None:
+        return self.baseline.schools.get(code)
+
+    def totals(self, code: str) -> list[float | None]:
+        """The school's total in each earlier summary, oldest first."""
+        out = []
+        for snap in self.history:
+            then = snap.schools.get(code)
+            out.append(then.total if then else None)
+        return out
+
+
+def build_trend(tracker: TrendTracker, indicators: list[Any], average_total: float | None, as_of: str,
+                scored: int) -> CountyTrend:
+    """The county trend view from the tracker and the current per-indicator statistics."""
+    base = tracker.baseline
+    rows = [IndicatorTrend(i.id, i.dimension, i.title, base.indicators.get(i.id), i.met_percent,
+                           delta(i.met_percent, base.indicators.get(i.id))) for i in indicators]
+    improved = sorted((r for r in rows if r.delta is not None and r.delta > 0), key=lambda r: (-(r.delta or 0), r.id))
+    worsened = sorted((r for r in rows if r.delta is not None and r.delta < 0), key=lambda r: (r.delta or 0, r.id))
+    points = [TrendPoint(s.as_of, s.average_total, s.scored, s.source) for s in tracker.history]
+    points.append(TrendPoint(as_of, average_total, scored, ""))
+    return CountyTrend(
+        baseline=base, history=tracker.history, points=points,
+        average_delta=delta(average_total, base.average_total), indicators=rows, improved=improved,
+        worsened=worsened, up=tracker.up, down=tracker.down, new=tracker.new, gone=tracker.gone(),
+    )
