@@ -2,7 +2,7 @@
 
 The skeleton is derived, not hand-written: its sections and fields come from the
 evidence JSON Schema (so it never drifts from the models), its comments from the
-field tables (``locale/fields.<lang>.yaml``) and the catalog (which indicators
+field tables (``locale/fields.yaml``) and the catalog (which indicators
 use each section). Required values get placeholders that load cleanly; every
 other field is a commented example that is valid once uncommented (ids and
 references share one placeholder, so they resolve), and an untouched skeleton
