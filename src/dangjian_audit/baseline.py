@@ -37,7 +37,7 @@ from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.waivers import WaiverSet
 
 # Gravity of a gap's status, for "improved"/"worsened" when the points did not move.
@@ -46,9 +46,8 @@ GRADE_ORDER = ("unqualified", "qualified", "good", "excellent")
 LEVEL_ORDER = (None, "county", "city", "province")
 
 
-def _delta(now: float, then: float) -> float:
-    # Points are hundredths: subtract as decimals so 0.1 + 0.2 never shows up in a golden file.
-    return float(Decimal(str(now)) - Decimal(str(then)))
+def _delta(now: Decimal, then: Decimal) -> Decimal:
+    return now - then  # exact: points are Decimal hundredths
 
 
 def is_gap(ind: IndicatorResult) -> bool:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -32,7 +32,7 @@ _WS = " \t\n\r"
 class SchoolThen(NamedTuple):
     """One school in an earlier summary: what the comparison needs, nothing more."""
 
-    total: float
+    total: Decimal
     grade: str
     level: str | None
     rank: int
@@ -47,10 +47,10 @@ class Snapshot:
     as_of: str
     catalog: str
     scored: int
-    average_total: float | None
+    average_total: Decimal | None
     grades: dict[str, int]
     levels: dict[str, int]
-    indicators: dict[str, float | None]
+    indicators: dict[str, Decimal | None]
     schools: dict[str, SchoolThen] = field(default_factory=dict)
 
 
@@ -145,6 +145,16 @@ def _members(stream: _Stream, on_array: Callable[[str, Iterator[Any]], bool]) ->
 STREAMED = ("schools", "most_not_met", "invalid")
 
 
+def _dec(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise TypeError(f"not a number: {value!r}")
+    return Decimal(str(value))  # JSON numbers were written from exact hundredths
+
+
+def _opt_dec(value: Any) -> Decimal | None:
+    return None if value is None else _dec(value)
+
+
 def load_summary(path: Path, aliases: dict[str, str] | None = None, display: str | None = None) -> Snapshot:
     """Read a county summary (``summary.json``) into a :class:`Snapshot`; raises :class:`InputError`."""
     display = display or str(path)
@@ -158,7 +168,7 @@ def load_summary(path: Path, aliases: dict[str, str] | None = None, display: str
         for item in items:
             if key == "schools":
                 level = item["level"]["id"] if item.get("level") else None
-                schools[str(item["code"])] = SchoolThen(float(item["total"]), str(item["grade"]["id"]),
+                schools[str(item["code"])] = SchoolThen(_dec(item["total"]), str(item["grade"]["id"]),
                                                         level, int(item["rank"]), str(item["name"]))
         return True
 
@@ -169,10 +179,10 @@ def load_summary(path: Path, aliases: dict[str, str] | None = None, display: str
         if head.get("kind") != "county_summary":
             raise ValueError("kind is not county_summary")
         catalog = head["catalog"]
-        indicators = {aliases.get(str(i["id"]), str(i["id"])): i["met_percent"] for i in head["indicators"]}
+        indicators = {aliases.get(str(i["id"]), str(i["id"])): _opt_dec(i["met_percent"]) for i in head["indicators"]}
         snapshot = Snapshot(
             source=display, as_of=str(head["as_of"]), catalog=f"{catalog['id']} {catalog['version']}",
-            scored=int(head["counts"]["scored"]), average_total=head["average_total"],
+            scored=int(head["counts"]["scored"]), average_total=_opt_dec(head["average_total"]),
             grades={str(g["id"]): int(g["count"]) for g in head["grades"]},
             levels={str(lv["id"]): int(lv["count"]) for lv in head["levels"]},
             indicators=indicators, schools=schools)
@@ -226,11 +236,11 @@ def ordered(snapshots: list[Snapshot]) -> list[Snapshot]:
     return sorted(snapshots, key=lambda s: (s.as_of, s.source))
 
 
-def delta(now: float | None, then: float | None) -> float | None:
-    """A difference of two hundredth-rounded figures, exact (no binary-float residue)."""
+def delta(now: Decimal | None, then: Decimal | None) -> Decimal | None:
+    """The exact difference of two figures (scores and shares are exact decimals)."""
     if now is None or then is None:
         return None
-    return float((Decimal(str(now)) - Decimal(str(then))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return now - then
 
 
 # ---------------------------------------------------------------- the view the county reporters read
@@ -241,15 +251,15 @@ class IndicatorTrend:
     id: str
     dimension: str
     title: str
-    then: float | None
-    now: float | None
-    delta: float | None
+    then: Decimal | None
+    now: Decimal | None
+    delta: Decimal | None
 
 
 @dataclass(frozen=True)
 class TrendPoint:
     as_of: str
-    average_total: float | None
+    average_total: Decimal | None
     scored: int
     source: str
 
@@ -261,7 +271,7 @@ class CountyTrend:
     baseline: Snapshot
     history: list[Snapshot]
     points: list[TrendPoint]
-    average_delta: float | None
+    average_delta: Decimal | None
     indicators: list[IndicatorTrend]
     improved: list[IndicatorTrend]
     worsened: list[IndicatorTrend]
@@ -273,7 +283,7 @@ class CountyTrend:
     def then(self, code: str) -> SchoolThen | None:
         return self.baseline.schools.get(code)
 
-    def totals(self, code: str) -> list[float | None]:
+    def totals(self, code: str) -> list[Decimal | None]:
         """The school's total in each earlier summary, oldest first."""
         out = []
         for snap in self.history:
@@ -282,7 +292,7 @@ class CountyTrend:
         return out
 
 
-def build_trend(tracker: TrendTracker, indicators: list[Any], average_total: float | None, as_of: str,
+def build_trend(tracker: TrendTracker, indicators: list[Any], average_total: Decimal | None, as_of: str,
                 scored: int) -> CountyTrend:
     """The county trend view from the tracker and the current per-indicator statistics."""
     base = tracker.baseline

@@ -42,10 +42,10 @@ from dangjian_audit.errors import InputError
 if TYPE_CHECKING:
     from dangjian_audit.engine import Evaluation
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
     from dangjian_audit.models.baseline import WaiverOut
     from dangjian_audit.models.evidence import Evidence
     from dangjian_audit.models.result import SchoolReport
+    from dangjian_audit.models.ruleset import Ruleset
 
 # Who may approve a waiver: bodies, not people (a name would put personal data into every report).
 Approver = Literal["county_bureau", "education_work_committee", "organization_department", "city_bureau",

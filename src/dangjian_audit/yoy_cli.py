@@ -18,8 +18,8 @@ from dangjian_audit.errors import EXIT_INVALID, EXIT_USAGE
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
     from dangjian_audit.models.result import SchoolReport
+    from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.trend import TrendTracker
     from dangjian_audit.waivers import WaiverSet
 

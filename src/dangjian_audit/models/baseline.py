@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from dangjian_audit.models.result import CatalogRef, Frozen, Named, PeriodRef, SchoolReport, Status
+from dangjian_audit.models.result import CatalogRef, CheckRun, Frozen, Named, PeriodRef, Points, SchoolReport, Status
 
 # How a gap moved since the baseline. ``new``: a gap now, none then; ``persisting``: the same status
 # and points both times; ``improved``/``worsened``: still a gap, but with more/fewer points (or, at equal
@@ -25,7 +25,7 @@ class BaselineRef(Frozen):
     as_of: str
     period: PeriodRef
     catalog: CatalogRef
-    total: float
+    total: Points
     grade: Named
     level: Named | None
 
@@ -38,23 +38,23 @@ class IndicatorDelta(Frozen):
     title: str
     status: Status | None
     previous_status: Status | None
-    points: float | None
-    previous_points: float | None
-    delta: float | None
+    points: Points | None
+    previous_points: Points | None
+    delta: Points | None
     change: GapChange | None
 
 
 class DimensionDelta(Frozen):
     id: str
     name: str
-    score: float
-    previous_score: float | None
-    delta: float | None
+    score: Points
+    previous_score: Points | None
+    delta: Points | None
 
 
 class BaselineComparison(Frozen):
     baseline: BaselineRef
-    total_delta: float
+    total_delta: Points
     grade_changed: bool
     level_change: Literal["up", "down", "same"]
     dimensions: list[DimensionDelta]
@@ -89,8 +89,10 @@ class WaiverAudit(Frozen):
     expired: list[WaiverOut]
     not_yet_valid: list[WaiverOut]
     not_needed: list[WaiverOut]
-    total_without_waivers: float
+    total_without_waivers: Points
     warnings: list[str]
 
 
-SchoolReport.model_rebuild(_types_namespace={"BaselineComparison": BaselineComparison, "WaiverAudit": WaiverAudit})
+_NAMESPACE = {"BaselineComparison": BaselineComparison, "WaiverAudit": WaiverAudit}
+SchoolReport.model_rebuild(_types_namespace=_NAMESPACE)
+CheckRun.model_rebuild(_types_namespace=_NAMESPACE)

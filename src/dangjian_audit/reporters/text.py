@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
+from dangjian_audit.reporters.base import Format, RenderOptions
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dangjian_audit.models.county import CountySummary
 
 MAX_GAPS = 20
-STATUS_STYLE = {
-    "met": "green",
-    "partial": "yellow",
-    "not_met": "red",
-    "insufficient_evidence": "magenta",
-    "not_applicable": "dim",
-    "awaiting_inspector": "cyan",
-    "waived": "blue",
-}
 
 
-def _num(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
-
-
-def _points(value: float) -> str:
-    """Points in a table column: always two decimals, so ``2.00`` lines up with ``2.50``."""
-    return f"{value:.2f}"
+_num = num
+_points = points
 
 
 def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     ui = msgs.ui
     console.print(Text(f"{ui('report_title')} · {r.school.name} ({r.school.code})", style="bold"))
     console.print(f"{ui('period')}: {r.period.start} ~ {r.period.end}    {ui('as_of')}: {r.as_of}    "
@@ -73,7 +66,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         if len(ind.findings) > 3:
             lines.append("· " + ui("more_findings", count=len(ind.findings) - 3))
         lines.append(f"→ {ind.remediation}")
-        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_STYLE[ind.status]),
+        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_KINDS[ind.status].style),
                       _points(ind.lost), "\n".join(lines))
     console.print(table)
     if len(gaps) > MAX_GAPS:
@@ -81,6 +74,10 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
 
 
 def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+    from rich.console import Console
+
+    from dangjian_audit.reporters._yoy_text import print_year_on_year
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, soft_wrap=False, emoji=False, markup=False)
@@ -88,58 +85,18 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
         if n:
             console.print()
         _one(console, report, msgs)
-        _year_on_year(console, report, msgs)
+        print_year_on_year(console, report, msgs)  # issue 11: baseline and waivers, when given
     return buffer.getvalue()
 
 
-def _year_on_year(console: Console, r: SchoolReport, msgs: Messages) -> None:
-    """The baseline comparison and the waivers' audit trail (issue 11), when the report has them."""
-    from dangjian_audit.reporters.yoy_view import baseline_view, waivers_view
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_text(run.reports, opts.msgs, color=opts.color)
 
-    yoy = msgs.table.get("yoy", {})
-    ui = msgs.ui
-    b = baseline_view(r, msgs)
-    if b is not None:
-        console.print(Text(yoy["baseline_title"], style="bold"))
-        console.print(b["ref"])
-        console.print(f"{b['total']}    {b['grade']}    {b['level']}")
-        console.print(b["counts"])
-        dims = Table(show_edge=False, pad_edge=False)
-        for name, just in ((ui("dimension"), "left"), (yoy["then"], "right"), (yoy["now"], "right"),
-                           (yoy["delta"], "right")):
-            dims.add_column(name, justify=just)  # type: ignore[arg-type]
-        for d in b["dimensions"]:
-            dims.add_row(f"{d['id']} {d['name']}", d["then"], d["now"], d["delta"])
-        console.print(dims)
-        if not b["gaps"]:
-            console.print(yoy["no_gap_changes"])
-        else:
-            table = Table(show_edge=False, pad_edge=False)
-            table.add_column(ui("indicator"), max_width=30, overflow="fold")
-            table.add_column(yoy["change"], no_wrap=True)
-            table.add_column(ui("status"), overflow="fold")
-            table.add_column(yoy["then"], justify="right", no_wrap=True)
-            table.add_column(yoy["now"], justify="right", no_wrap=True)
-            table.add_column(yoy["delta"], justify="right", no_wrap=True)
-            for g in b["gaps"]:
-                table.add_row(f"{g['id']} {g['title']}", g["change_label"], f"{g['status_then']} → {g['status_now']}",
-                              g["points_then"], g["points_now"], g["delta"])
-            console.print(table)
-    w = waivers_view(r, msgs)
-    if w is not None:
-        console.print(Text(f"{yoy['waivers_title']} · {yoy['waivers_file']}: {w['file']}", style="bold"))
-        if not w["applied"]:
-            console.print(yoy["waivers_none_applied"])
-        else:
-            table = Table(show_edge=False, pad_edge=False)
-            for name in (ui("indicator"), yoy["reason"], yoy["approved_by"], yoy["approved_on"], yoy["expires"]):
-                table.add_column(name, overflow="fold")
-            for x in w["applied"]:
-                table.add_row(f"{x['indicator']} {x['title']}", x["reason"], x["approved_by"], x["approved_on"],
-                              x["expires"])
-            console.print(table)
-        console.print(f"{yoy['total_without_waivers']}: {w['total_without']}    {ui('total')}: {w['total']}")
-        if w["not_needed"]:
-            console.print(f"{yoy['waivers_not_needed']}: " + ", ".join(x["indicator"] for x in w["not_needed"]))
-        for line in w["warnings"]:
-            console.print(Text(line, style="yellow"), soft_wrap=True)
+
+def _county(summary: CountySummary, opts: RenderOptions) -> str:
+    from dangjian_audit.reporters._county import county_text
+
+    return county_text(summary, opts.msgs, opts.color)
+
+
+FORMAT = Format(name="text", suffix=".txt", school=_school, county=_county)

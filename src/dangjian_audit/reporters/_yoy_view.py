@@ -7,8 +7,10 @@ templates show the same thing and templates hold no arithmetic.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from dangjian_audit import formatting
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.baseline import IndicatorDelta
 from dangjian_audit.models.result import SchoolReport
@@ -17,13 +19,11 @@ from dangjian_audit.models.result import SchoolReport
 CHANGE_ORDER = ("new", "worsened", "persisting", "improved", "waived", "resolved")
 
 
-def num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+def num(value: Decimal | None) -> str:
+    return formatting.num(value)
 
 
-def signed(value: float | None) -> str:
+def signed(value: Decimal | None) -> str:
     """A change with its sign, two decimals: ``+1.50``, ``-0.25``, ``±0.00``."""
     if value is None:
         return "—"

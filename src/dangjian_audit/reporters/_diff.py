@@ -10,9 +10,7 @@ from __future__ import annotations
 import io
 import json
 
-from rich.console import Console
-from rich.text import Text
-
+from dangjian_audit.formatting import json_number
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 
@@ -22,7 +20,10 @@ def _title(report: SchoolReport, msgs: Messages) -> str:
 
 
 def diff_text(report: SchoolReport, msgs: Messages, color: bool = False, width: int = 110) -> str:
-    from dangjian_audit.reporters.text import _year_on_year
+    from rich.console import Console
+    from rich.text import Text
+
+    from dangjian_audit.reporters._yoy_text import print_year_on_year
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
@@ -30,13 +31,13 @@ def diff_text(report: SchoolReport, msgs: Messages, color: bool = False, width: 
     console.print(Text(_title(report, msgs), style="bold"))
     console.print(f"{msgs.ui('period')}: {report.period.start} ~ {report.period.end}    "
                   f"{msgs.ui('as_of')}: {report.as_of}    {msgs.ui('source')}: {report.source}")
-    _year_on_year(console, report.model_copy(update={"waivers": None}), msgs)
+    print_year_on_year(console, report.model_copy(update={"waivers": None}), msgs)
     return buffer.getvalue()
 
 
 def diff_markdown(report: SchoolReport, msgs: Messages) -> str:
-    from dangjian_audit.reporters.templated import environment
-    from dangjian_audit.reporters.yoy_view import baseline_view
+    from dangjian_audit.reporters._jinja import environment
+    from dangjian_audit.reporters._yoy_view import baseline_view
 
     template = environment().get_template("diff.md.j2")
     return template.render(r=report, title=_title(report, msgs), v={"baseline": baseline_view(report, msgs),
@@ -55,4 +56,4 @@ def diff_json(report: SchoolReport) -> str:
                 "level": report.level.model_dump(mode="json") if report.level else None},
         "comparison": report.baseline.model_dump(mode="json"),
     }
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(data, ensure_ascii=False, indent=2, default=json_number) + "\n"

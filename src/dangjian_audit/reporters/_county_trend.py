@@ -9,27 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from dangjian_audit.formatting import num
 from dangjian_audit.i18n import Messages
 from dangjian_audit.trend import CountyTrend, delta
 
 if TYPE_CHECKING:
-    from dangjian_audit.batch import CountySummary, SchoolRow
+    from dangjian_audit.models.county import CountySummary, SchoolRow
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+def _num(value: Decimal | None) -> str:
+    return num(value)
 
 
-def signed(value: float | None, suffix: str = "") -> str:
+def signed(value: Decimal | None, suffix: str = "") -> str:
     if value is None:
         return "—"
     if value == 0:
         return "±0" + suffix
-    text = f"{value:+g}" if value == int(value) else f"{value:+.2f}"
+    text = f"{int(value):+d}" if value == int(value) else f"{value:+.2f}"
     return text + suffix
 
 
@@ -167,8 +167,8 @@ BAR_ROW, BAR_HALF, BAR_LABEL = 16, 180, 220
 
 def line_chart(t: CountyTrend) -> dict[str, Any]:
     """The county average total at each summary and now: a polyline with labelled points."""
-    values = [p.average_total for p in t.points]
-    known = [v for v in values if v is not None]
+    # Geometry only: drawing coordinates may be floats, the figures shown stay exact.
+    known = [float(p.average_total) for p in t.points if p.average_total is not None]
     low = max(0.0, (min(known) if known else 0.0) - 10)
     high = min(100.0, (max(known) if known else 100.0) + 10)
     span = (high - low) or 1.0
@@ -177,23 +177,24 @@ def line_chart(t: CountyTrend) -> dict[str, Any]:
     points = []
     for k, p in enumerate(t.points):
         x = PAD + step * k if n > 1 else LINE_W / 2
-        y = None if p.average_total is None else LINE_H - PAD - (p.average_total - low) / span * (LINE_H - 2 * PAD)
+        y = None if p.average_total is None else \
+            LINE_H - PAD - (float(p.average_total) - low) / span * (LINE_H - 2 * PAD)
         points.append({"x": f"{x:.1f}", "y": f"{y:.1f}" if y is not None else None, "label": p.as_of,
                        "value": _num(p.average_total), "ly": f"{(y or 0) - 8:.1f}"})
     path = " ".join(f"{p['x']},{p['y']}" for p in points if p["y"] is not None)
     return {"width": LINE_W, "height": LINE_H, "points": points, "path": path, "axis_y": LINE_H - PAD + 16,
-            "base_y": LINE_H - PAD, "left": PAD, "right": LINE_W - PAD, "low": _num(low), "high": _num(high),
+            "base_y": LINE_H - PAD, "left": PAD, "right": LINE_W - PAD, "low": f"{low:g}", "high": f"{high:g}",
             "top": PAD}
 
 
 def bar_chart(t: CountyTrend) -> dict[str, Any]:
     """Each indicator whose met share moved: a bar left (worsened) or right (improved) of the centre."""
     moved = t.improved + t.worsened
-    biggest = max((abs(i.delta or 0) for i in moved), default=1.0) or 1.0
+    biggest = max((abs(float(i.delta or 0)) for i in moved), default=1.0) or 1.0
     centre = BAR_LABEL + BAR_HALF
     bars = []
     for k, i in enumerate(moved):
-        length = abs(i.delta or 0) / biggest * BAR_HALF
+        length = abs(float(i.delta or 0)) / biggest * BAR_HALF
         up = (i.delta or 0) > 0
         bars.append({"y": f"{k * BAR_ROW + 4:.1f}", "ty": f"{k * BAR_ROW + 14:.1f}", "label": f"{i.id} {i.title}",
                      "x": f"{centre if up else centre - length:.1f}", "w": f"{max(length, 1):.1f}",
@@ -245,7 +246,7 @@ def school_rows(s: CountySummary, msgs: Messages) -> Iterator[dict[str, Any]]:
             "grade": (f"{s.grade_names.get(then.grade, then.grade)} → " if then else "")
             + s.grade_names[row.grade],
             "level": (f"{_level_name(s, msgs, then.level)} → " if then else "") + _level_name(s, msgs, row.level),
-            "rank_change": f"{then.rank} → {rank} ({signed(float(then.rank - rank))})" if then else str(rank),
+            "rank_change": f"{then.rank} → {rank} ({signed(Decimal(then.rank - rank))})" if then else str(rank),
         }
 
 
