@@ -27,6 +27,7 @@ from dangjian_audit.errors import InputError
 LEVEL_ORDER: tuple[str | None, ...] = (None, "county", "city", "province")
 CHUNK = 1 << 16
 _WS = " \t\n\r"
+_NUMBER_TAIL = frozenset(".eE+-0123456789")
 
 
 class SchoolThen(NamedTuple):
@@ -101,8 +102,9 @@ class _Stream:
                 if self._fill():
                     continue
                 raise
-            if end == len(self._buf) and self._fill():
-                continue  # a number cut at the end of the buffer may go on
+            if isinstance(obj, (int, float)) and not isinstance(obj, bool) and \
+                    (end == len(self._buf) or self._buf[end] in _NUMBER_TAIL) and self._fill():
+                continue  # a number cut at the end of the buffer ("62." of "62.91") may go on
             self._pos = end
             return obj
 

@@ -71,8 +71,10 @@ class WaiverEntry(_Model):
 
 
 class WaiversFile(_Model):
+    """The file's shape; each entry is then validated on its own, so every problem is reported at once."""
+
     schema_version: Literal[1]
-    waivers: list[WaiverEntry]
+    waivers: list[dict[str, Any]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +142,12 @@ def load_waivers(path: Path, ruleset: Ruleset, display: str | None = None) -> Wa
     raw = data["waivers"]
     seen: dict[tuple[str, str], int] = {}
     out: list[Waiver] = []
-    for i, entry in enumerate(model.waivers):
+    for i, fields in enumerate(model.waivers):
+        try:
+            entry = WaiverEntry.model_validate(fields)
+        except ValidationError as exc:
+            diags.extend(validation_diagnostics(exc, text, display, ("waivers", i)))
+            continue
         wanted = entry.indicator.strip().upper()
         current = aliases.get(wanted, wanted)
         if current not in ids:

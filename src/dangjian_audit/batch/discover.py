@@ -7,13 +7,17 @@ from collections.abc import Sequence
 from pathlib import Path
 
 EXTENSIONS = (".yaml", ".yml")
+# Earlier years' evidence kept beside this year's (issue 11): not this year's schools, so a folder search
+# skips it; name the folder itself to score it (``batch examples/history/2024``).
+HISTORY_DIR = "history"
 
 
 def discover(paths: Sequence[Path]) -> list[str]:
     """Files to score: folders searched recursively for .yaml/.yml (sorted), files taken as given.
 
-    Hidden files and folders (``.git``, editor back-ups) are skipped inside folders; symlinked
-    folders are not followed (no loops). A path that does not exist is kept, so it is reported.
+    Hidden files and folders (``.git``, editor back-ups) and folders named ``history`` (earlier years'
+    evidence) are skipped inside folders; symlinked folders are not followed (no loops). A path that
+    does not exist is kept, so it is reported.
     """
     out: list[str] = []
     seen: set[str] = set()
@@ -30,7 +34,7 @@ def discover(paths: Sequence[Path]) -> list[str]:
             continue
         found: list[tuple[str, ...]] = []
         for root, dirs, names in os.walk(path):
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            dirs[:] = [d for d in dirs if not d.startswith(".") and d != HISTORY_DIR]
             rel = Path(root).relative_to(path).parts
             found.extend((*rel, n) for n in names if n.lower().endswith(EXTENSIONS) and not n.startswith("."))
         for parts in sorted(found):

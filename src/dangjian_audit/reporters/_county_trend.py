@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from dangjian_audit.formatting import num
+from dangjian_audit.formatting import compact, num
 from dangjian_audit.i18n import Messages
 from dangjian_audit.trend import CountyTrend, delta
 
@@ -31,6 +31,19 @@ def signed(value: Decimal | None, suffix: str = "") -> str:
         return "±0" + suffix
     text = f"{int(value):+d}" if value == int(value) else f"{value:+.2f}"
     return text + suffix
+
+
+def _share(value: Decimal | None) -> str:
+    """A met share in percent as written: ``33.3``, ``80``."""
+    return "—" if value is None else compact(value)
+
+
+def _share_change(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    if value == 0:
+        return "±0 pp"
+    return ("+" if value > 0 else "-") + compact(abs(value)) + " pp"
 
 
 def _level_name(s: CountySummary, msgs: Messages, level: str | None) -> str:
@@ -198,7 +211,7 @@ def bar_chart(t: CountyTrend) -> dict[str, Any]:
         up = (i.delta or 0) > 0
         bars.append({"y": f"{k * BAR_ROW + 4:.1f}", "ty": f"{k * BAR_ROW + 14:.1f}", "label": f"{i.id} {i.title}",
                      "x": f"{centre if up else centre - length:.1f}", "w": f"{max(length, 1):.1f}",
-                     "cls": "up" if up else "down", "value": signed(i.delta, " pp"),
+                     "cls": "up" if up else "down", "value": _share_change(i.delta),
                      "vx": f"{centre + length + 4 if up else centre - length - 4:.1f}",
                      "anchor": "start" if up else "end"})
     return {"width": BAR_LABEL + 2 * BAR_HALF + 60, "height": max(len(bars), 1) * BAR_ROW + 8, "bars": bars,
@@ -221,10 +234,10 @@ def trend_view(s: CountySummary, msgs: Messages) -> dict[str, Any] | None:
         "average": str(yoy["value_change"]).format(then=_num(t.baseline.average_total), now=_num(s.average_total),
                                                    delta=signed(t.average_delta)),
         "points": [{"as_of": p.as_of, "average": _num(p.average_total), "scored": p.scored} for p in t.points],
-        "improved": [{"id": i.id, "title": i.title, "then": _num(i.then), "now": _num(i.now),
-                      "delta": signed(i.delta, " pp")} for i in t.improved],
-        "worsened": [{"id": i.id, "title": i.title, "then": _num(i.then), "now": _num(i.now),
-                      "delta": signed(i.delta, " pp")} for i in t.worsened],
+        "improved": [{"id": i.id, "title": i.title, "then": _share(i.then), "now": _share(i.now),
+                      "delta": _share_change(i.delta)} for i in t.improved],
+        "worsened": [{"id": i.id, "title": i.title, "then": _share(i.then), "now": _share(i.now),
+                      "delta": _share_change(i.delta)} for i in t.worsened],
         "up": moves(t.up), "down": moves(t.down),
         "new": [{"code": c, "name": n} for c, n in t.new],
         "gone": [{"code": c, "name": then.name, "total": _num(then.total), "rank": then.rank} for c, then in t.gone],
