@@ -28,7 +28,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.formatting import compact, json_number
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import CheckRun, IndicatorResult, SchoolReport
