@@ -29,6 +29,8 @@ STATUS_SYMBOLS = {k.letter: k.symbol for k in STATUS_KINDS.values()}
 LETTER_STATUS = STATUS_BY_LETTER
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
+# The gap statuses in the order the county tables show them (the worst first).
+GAP_ORDER = ("not_met", "partial", "insufficient_evidence")
 CSV_FLUSH = 1 << 16
 
 
@@ -94,7 +96,7 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
     return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
-            "counts": {k: ind.counts[k] for k in ("not_met", "partial", "insufficient_evidence")},
+            "counts": {k: ind.counts[k] for k in GAP_ORDER},
             "schools": [r.code for r in gap.schools]}
 
 

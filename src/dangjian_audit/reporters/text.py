@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
-from dangjian_audit.reporters._county import SHOWN_SCHOOLS
+from dangjian_audit.reporters._county import GAP_ORDER, SHOWN_SCHOOLS
 from dangjian_audit.reporters.base import Format, RenderOptions
 
 if TYPE_CHECKING:
@@ -114,7 +114,7 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     ranking.add_column(ui("gate"), no_wrap=True)
     for rank, row in s.ranking:
         gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, f"{row.total:.2f}", *(f"{x:.2f}" for x in row.dimensions),
+        ranking.add_row(str(rank), row.name, row.code, points(row.total), *(points(x) for x in row.dimensions),
                         s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
     console.print(ranking)
     dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
@@ -136,7 +136,7 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     if s.top_gaps:
         gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
         gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in ("not_met", "partial", "insufficient_evidence"):
+        for key in GAP_ORDER:
             gaps.add_column(msgs.get("status", key), justify="right")
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
         for gap in s.top_gaps:
