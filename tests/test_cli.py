@@ -318,3 +318,12 @@ def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch, capsy
     err = capsys.readouterr().err
     assert info.value.code == 4
     assert "Traceback" in err and "[internal_bug]" in err and "RuntimeError: boom" in err
+
+
+def test_catalog_list_marks_veto_items_in_chinese() -> None:
+    """The locale's yes/no keys once loaded as booleans, so the Chinese list printed 'yes'."""
+    code, out, _ = run_cli(["catalog", "list"])
+    assert code == 0
+    veto_lines = [line for line in out.splitlines() if "SZ-09" in line or "JC-03" in line]
+    assert veto_lines and all(line.rstrip().endswith("是") for line in veto_lines), veto_lines
+    assert "yes" not in out
