@@ -37,8 +37,8 @@ from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
+    from dangjian_audit.models.baseline import WaiverSet
     from dangjian_audit.models.ruleset import Ruleset
-    from dangjian_audit.waivers import WaiverSet
 
 # Gravity of a gap's status, for "improved"/"worsened" when the points did not move.
 _GRAVITY = {"partial": 1, "awaiting_inspector": 2, "insufficient_evidence": 3, "not_met": 4}
@@ -194,20 +194,14 @@ def load_baseline(path: Path, ruleset: Ruleset, msgs: Messages, waivers: WaiverS
     """The earlier report: a JSON report as it is, or an evidence file scored as of its own period's end."""
     from dangjian_audit.engine import evaluate
     from dangjian_audit.loading import load_evidence
-    from dangjian_audit.report import build_report
-    from dangjian_audit.scoring import score
+    from dangjian_audit.report import assemble
 
     display = display or str(path)
     if path.suffix.lower() == ".json":
         return read_report(path, display)
     evidence = load_evidence(path, display)
     as_of: dt.date = evidence.period.end
-    evaluations = evaluate(ruleset, evidence, as_of)
-    if waivers is not None:
-        from dangjian_audit.waivers import waived_report
-
-        return waived_report(ruleset, evidence, evaluations, display, as_of, msgs, waivers)
-    return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)
+    return assemble(ruleset, evidence, evaluate(ruleset, evidence, as_of), display, as_of, msgs, waivers)
 
 
 def new_gap_reason(report: SchoolReport, msgs: Messages) -> str | None:

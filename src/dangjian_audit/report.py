@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.engine import Evaluation, evaluate
 from dangjian_audit.formatting import percent
 from dangjian_audit.i18n import Messages, SafeDict
 from dangjian_audit.loading import load_evidence
+from dangjian_audit.models.check import LABELLED_ARGS, Finding
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
     STATUSES,
@@ -27,26 +28,26 @@ from dangjian_audit.models.result import (
     SchoolReport,
 )
 from dangjian_audit.models.ruleset import Ruleset
-from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
 
 if TYPE_CHECKING:
-    from dangjian_audit.waivers import WaiverSet
+    from dangjian_audit.models.baseline import WaiverSet
+
+
+def _labelled(args: dict[str, Any], msgs: Messages) -> dict[str, Any]:
+    """``args`` with ``<name>_label`` added for every argument that names a labelled code."""
+    out = dict(args)
+    for name, (section, prefix) in LABELLED_ARGS.items():
+        if name in args:
+            out[name + "_label"] = msgs.get(section, f"{prefix}{args[name]}", str(args[name]))
+    return out
 
 
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
+    args = _labelled(f.args, msgs)
     if f.text is not None:
-        body = f.text.get(msgs.lang).format_map(SafeDict(f.args))
-        prefix = "value_prefix" if f.key == "value_rule" and f.args.get("value") not in (None, "") else "record_prefix"
-        message = msgs.fmt("findings", prefix, dict(f.args) | {"text": body})
-    else:
-        args = dict(f.args)
-        for key in ("section", "doc_kind", "role", "unit", "type", "expected"):
-            if key in args:
-                # Roles share names with sections ("organization"), so their labels are prefixed.
-                name = f"role.{args[key]}" if key == "role" else str(args[key])
-                args[key + "_label"] = msgs.get("labels", name, str(args[key]))
-        message = msgs.fmt("findings", f.key, args)
+        args["text"] = f.text.get(msgs.lang).format_map(SafeDict(f.args))
+    message = msgs.fmt("findings", f.message or f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
     return FindingOut(code=f.key, message=message, location=loc)
 
@@ -54,14 +55,7 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
     out = []
     for o in ev.outcomes:
-        args = dict(o.detail_args)
-        if "unit" in args:
-            args["unit_label"] = msgs.get("labels", str(args["unit"]), str(args["unit"]))
-        if "section" in args:
-            args["section_label"] = msgs.get("labels", str(args["section"]), str(args["section"]))
-        if "status" in args:
-            args["status_label"] = msgs.get("status", str(args["status"]))
-        line = msgs.fmt("details", o.detail_key, args)
+        line = msgs.fmt("details", o.detail_key, _labelled(o.detail_args, msgs))
         if not o.applicable:
             line += msgs.get("details", "suffix_not_applicable")
         out.append(line)
@@ -142,9 +136,43 @@ def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs:
                waivers: WaiverSet | None = None) -> SchoolReport:
     """Load, validate, evaluate and score one evidence file (raises InputError when invalid)."""
     evidence = load_evidence(path, display, as_of)
-    evaluations = evaluate(ruleset, evidence, as_of)
-    if waivers is not None:
-        from dangjian_audit.waivers import waived_report
+    return assemble(ruleset, evidence, evaluate(ruleset, evidence, as_of), display, as_of, msgs, waivers)
 
-        return waived_report(ruleset, evidence, evaluations, display, as_of, msgs, waivers)
-    return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)
+
+def assemble(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], source: str, as_of: dt.date,
+             msgs: Messages, waivers: WaiverSet | None = None) -> SchoolReport:
+    """Score evaluations into the report; with a waivers file, the school's waivers applied (issue 11)."""
+    if waivers is None:
+        return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), source, as_of, msgs)
+    return _waived_report(ruleset, evidence, evaluations, source, as_of, msgs, waivers)
+
+
+def _waived_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], source: str,
+                  as_of: dt.date, msgs: Messages, waivers: WaiverSet) -> SchoolReport:
+    """Score with the school's waivers applied; the report carries the audit trail and the unwaived total."""
+    from dangjian_audit.models.baseline import WaiverAudit
+    from dangjian_audit.waivers import apply, select, waiver_out, warning_lines
+
+    selection = select(waivers, evidence.school.code, as_of)
+    waived, applied, not_needed = apply(evaluations, selection)
+    report = build_report(ruleset, evidence, waived, score(ruleset, waived), source, as_of, msgs)
+    raw_total = score(ruleset, evaluations).total if applied else None
+    indicators = []
+    for ind in report.indicators:
+        if ind.id in applied:
+            w = selection.active[ind.id]
+            by = msgs.get("yoy", f"approver_{w.approved_by}")
+            note = msgs.fmt("yoy", "waived_detail", {"reason": w.reason, "by": by, "expires": w.expires.isoformat()})
+            ind = ind.model_copy(update={"details": [*ind.details, note]})
+        indicators.append(ind)
+    audit = WaiverAudit(
+        file=waivers.path,
+        applied=[waiver_out(selection.active[i], msgs) for i in applied],
+        expired=[waiver_out(w, msgs) for w in selection.expired],
+        not_yet_valid=[waiver_out(w, msgs) for w in selection.not_yet_valid],
+        not_needed=[waiver_out(selection.active[i], msgs) for i in not_needed],
+        total_without_waivers=raw_total if raw_total is not None else report.total,
+        warnings=warning_lines(selection, waivers.path, as_of, msgs),
+    )
+    return report.model_copy(update={"indicators": indicators, "waivers": audit})
+

@@ -19,40 +19,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, Any
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
+from dangjian_audit.models.trend import (
+    CountyTrend,
+    IndicatorTrend,
+    SchoolThen,
+    Snapshot,
+    TrendPoint,
+)
 
 LEVEL_ORDER: tuple[str | None, ...] = (None, "county", "city", "province")
 CHUNK = 1 << 16
 _WS = " \t\n\r"
 _NUMBER_TAIL = frozenset(".eE+-0123456789")
-
-
-class SchoolThen(NamedTuple):
-    """One school in an earlier summary: what the comparison needs, nothing more."""
-
-    total: Decimal
-    grade: str
-    level: str | None
-    rank: int
-    name: str
-
-
-@dataclass
-class Snapshot:
-    """One earlier county summary, reduced to per-school tuples and per-indicator met shares."""
-
-    source: str
-    as_of: str
-    catalog: str
-    scored: int
-    average_total: Decimal | None
-    grades: dict[str, int]
-    levels: dict[str, int]
-    indicators: dict[str, Decimal | None]
-    schools: dict[str, SchoolThen] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- streaming reader
@@ -243,55 +225,6 @@ def delta(now: Decimal | None, then: Decimal | None) -> Decimal | None:
     if now is None or then is None:
         return None
     return now - then
-
-
-# ---------------------------------------------------------------- the view the county reporters read
-
-
-@dataclass(frozen=True)
-class IndicatorTrend:
-    id: str
-    dimension: str
-    title: str
-    then: Decimal | None
-    now: Decimal | None
-    delta: Decimal | None
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    as_of: str
-    average_total: Decimal | None
-    scored: int
-    source: str
-
-
-@dataclass
-class CountyTrend:
-    """The current batch against its baseline summary, and the county average over every summary given."""
-
-    baseline: Snapshot
-    history: list[Snapshot]
-    points: list[TrendPoint]
-    average_delta: Decimal | None
-    indicators: list[IndicatorTrend]
-    improved: list[IndicatorTrend]
-    worsened: list[IndicatorTrend]
-    up: list[tuple[str, str, str | None, str | None]]
-    down: list[tuple[str, str, str | None, str | None]]
-    new: list[tuple[str, str]]
-    gone: list[tuple[str, SchoolThen]]
-
-    def then(self, code: str) -> SchoolThen | None:
-        return self.baseline.schools.get(code)
-
-    def totals(self, code: str) -> list[Decimal | None]:
-        """The school's total in each earlier summary, oldest first."""
-        out = []
-        for snap in self.history:
-            then = snap.schools.get(code)
-            out.append(then.total if then else None)
-        return out
 
 
 def build_trend(tracker: TrendTracker, indicators: list[Any], average_total: Decimal | None, as_of: str,

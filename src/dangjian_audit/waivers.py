@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -38,13 +37,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
+from dangjian_audit.models.baseline import Selection, Waiver, WaiverSet
 
 if TYPE_CHECKING:
     from dangjian_audit.engine import Evaluation
     from dangjian_audit.i18n import Messages
     from dangjian_audit.models.baseline import WaiverOut
-    from dangjian_audit.models.evidence import Evidence
-    from dangjian_audit.models.result import SchoolReport
     from dangjian_audit.models.ruleset import Ruleset
 
 # Who may approve a waiver: bodies, not people (a name would put personal data into every report).
@@ -75,36 +73,6 @@ class WaiversFile(_Model):
 
     schema_version: Literal[1]
     waivers: list[dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class Waiver:
-    """A validated waiver with its indicator resolved to the current catalog id and its source line."""
-
-    school: str
-    indicator: str
-    reason: str
-    approved_by: str
-    approved_on: dt.date
-    expires: dt.date
-    line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class WaiverSet:
-    """Every waiver of one file; picklable, so batch workers receive it as it is."""
-
-    path: str
-    waivers: tuple[Waiver, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Selection:
-    """The waivers that concern one school on one audit date."""
-
-    active: dict[str, Waiver]
-    expired: tuple[Waiver, ...]
-    not_yet_valid: tuple[Waiver, ...]
 
 
 def _strip_lines(value: Any) -> Any:
@@ -224,34 +192,3 @@ def warning_lines(selection: Selection, path: str, as_of: dt.date, msgs: Message
         "path": path, "line": w.line or 1, "school": w.school, "id": w.indicator,
         "approved_on": w.approved_on.isoformat(), "as_of": as_of.isoformat()}) for w in selection.not_yet_valid]
     return lines
-
-
-def waived_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], source: str,
-                  as_of: dt.date, msgs: Messages, waivers: WaiverSet) -> SchoolReport:
-    """Score with the school's waivers applied; the report carries the audit trail and the unwaived total."""
-    from dangjian_audit.models.baseline import WaiverAudit
-    from dangjian_audit.report import build_report
-    from dangjian_audit.scoring import score
-
-    selection = select(waivers, evidence.school.code, as_of)
-    waived, applied, not_needed = apply(evaluations, selection)
-    report = build_report(ruleset, evidence, waived, score(ruleset, waived), source, as_of, msgs)
-    raw_total = score(ruleset, evaluations).total if applied else None
-    indicators = []
-    for ind in report.indicators:
-        if ind.id in applied:
-            w = selection.active[ind.id]
-            by = msgs.get("yoy", f"approver_{w.approved_by}")
-            note = msgs.fmt("yoy", "waived_detail", {"reason": w.reason, "by": by, "expires": w.expires.isoformat()})
-            ind = ind.model_copy(update={"details": [*ind.details, note]})
-        indicators.append(ind)
-    audit = WaiverAudit(
-        file=waivers.path,
-        applied=[waiver_out(selection.active[i], msgs) for i in applied],
-        expired=[waiver_out(w, msgs) for w in selection.expired],
-        not_yet_valid=[waiver_out(w, msgs) for w in selection.not_yet_valid],
-        not_needed=[waiver_out(selection.active[i], msgs) for i in not_needed],
-        total_without_waivers=float(raw_total) if raw_total is not None else report.total,
-        warnings=warning_lines(selection, waivers.path, as_of, msgs),
-    )
-    return report.model_copy(update={"indicators": indicators, "waivers": audit})

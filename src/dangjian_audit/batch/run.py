@@ -38,8 +38,8 @@ from dangjian_audit.models.ruleset import Ruleset
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
+    from dangjian_audit.models.baseline import WaiverSet
     from dangjian_audit.trend import TrendTracker
-    from dangjian_audit.waivers import WaiverSet
 
 # Evidence files are 15-40 KB. A file hundreds of times larger is not evidence, and parsing it
 # would hold a worker for minutes and gigabytes, so it is reported instead of read.

@@ -70,7 +70,7 @@ def batch(
     from decimal import Decimal
 
     from dangjian_audit import batch as core
-    from dangjian_audit import yoy_cli
+    from dangjian_audit.cli import yoy as yoy_cli
     from dangjian_audit.cli.progress import Progress, show_progress
     from dangjian_audit.errors import OutputError
     from dangjian_audit.models.county import REPORTS_DIR

@@ -59,12 +59,12 @@ def check(
     Gates combine: a school fails if any gate given fails. To gate only on gaps new since the baseline,
     turn the others off: --fail-on-new --fail-under 0 --no-fail-on-veto.
     """
-    from dangjian_audit import yoy_cli
+    from dangjian_audit.api import audit
     from dangjian_audit.baseline import new_gap_reason
+    from dangjian_audit.cli import yoy as yoy_cli
     from dangjian_audit.errors import InputError
     from dangjian_audit.gates import Gate, gate_reasons
     from dangjian_audit.models.result import CheckRun, InvalidFile
-    from dangjian_audit.report import audit_file
     from dangjian_audit.reporters import RenderOptions
 
     msgs = messages(lang)
@@ -79,7 +79,7 @@ def check(
     invalid = []
     for path in files:
         try:
-            report = audit_file(ruleset, path, str(path), day, msgs, waiver_set)
+            report = audit(path, ruleset, as_of=day, lang=msgs.lang, waivers=waiver_set)
         except InputError as exc:
             invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
             for d in exc.diagnostics:

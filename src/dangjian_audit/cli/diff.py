@@ -39,8 +39,9 @@ def diff_command(
     through the catalog's aliases. Exit codes: 0, 1 with --fail-on-new and new gaps, 2 two different
     schools, 3 an invalid file.
     """
-    from dangjian_audit import yoy_cli
-    from dangjian_audit.reporters._diff import diff_json, diff_markdown, diff_text
+    from dangjian_audit.cli import yoy as yoy_cli
+    from dangjian_audit.reporters._diff import diff_json, diff_markdown
+    from dangjian_audit.reporters._yoy_text import diff_text
 
     msgs = messages(lang)
     ruleset = load_ruleset(catalog, None, msgs)

@@ -7,6 +7,8 @@ and :mod:`dangjian_audit.waivers` the waiver audit trail.
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from dangjian_audit.models.result import CatalogRef, CheckRun, Frozen, Named, PeriodRef, Points, SchoolReport, Status
@@ -91,6 +93,36 @@ class WaiverAudit(Frozen):
     not_needed: list[WaiverOut]
     total_without_waivers: Points
     warnings: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    """A validated waiver with its indicator resolved to the current catalog id and its source line."""
+
+    school: str
+    indicator: str
+    reason: str
+    approved_by: str
+    approved_on: dt.date
+    expires: dt.date
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WaiverSet:
+    """Every waiver of one file; picklable, so batch workers receive it as it is."""
+
+    path: str
+    waivers: tuple[Waiver, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """The waivers that concern one school on one audit date."""
+
+    active: dict[str, Waiver]
+    expired: tuple[Waiver, ...]
+    not_yet_valid: tuple[Waiver, ...]
 
 
 _NAMESPACE = {"BaselineComparison": BaselineComparison, "WaiverAudit": WaiverAudit}

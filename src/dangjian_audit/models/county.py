@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from dangjian_audit.diagnostics import Diagnostic
 
 if TYPE_CHECKING:
-    from dangjian_audit.trend import CountyTrend
-    from dangjian_audit.waivers import WaiverSet
+    from dangjian_audit.models.baseline import WaiverSet
+    from dangjian_audit.models.trend import CountyTrend
 
 # The folder under a batch's ``--out`` that holds one gap report per school.
 REPORTS_DIR = "schools"

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from dangjian_audit.formatting import compact, num
 from dangjian_audit.i18n import Messages
-from dangjian_audit.trend import CountyTrend, delta
+from dangjian_audit.models.trend import CountyTrend
+from dangjian_audit.trend import delta
 
 if TYPE_CHECKING:
     from dangjian_audit.models.county import CountySummary, SchoolRow
@@ -261,57 +262,3 @@ def school_rows(s: CountySummary, msgs: Messages) -> Iterator[dict[str, Any]]:
             "level": (f"{_level_name(s, msgs, then.level)} → " if then else "") + _level_name(s, msgs, row.level),
             "rank_change": f"{then.rank} → {rank} ({signed(Decimal(then.rank - rank))})" if then else str(rank),
         }
-
-
-def print_text(console: Any, s: CountySummary, msgs: Messages) -> None:
-    """The trend and waivers sections of the terminal summary."""
-    from rich.table import Table
-    from rich.text import Text
-
-    yoy = msgs.table["yoy"]
-    ui = msgs.ui
-    view = trend_view(s, msgs)
-    if view is not None:
-        console.print(Text(yoy["county_trend_title"], style="bold"))
-        console.print(view["ref"], soft_wrap=True)
-        console.print(f"{yoy['average_total_change']}: {view['average']}")
-        console.print("  →  ".join(f"{p['as_of']} {p['average']}" for p in view["points"]))
-        for key in ("improved", "worsened"):
-            table = Table(title=yoy[f"indicators_{key}"], title_justify="left", show_edge=False, pad_edge=False)
-            for name, just in ((ui("indicator"), "left"), (yoy["met_then"], "right"), (yoy["met_now"], "right"),
-                               (yoy["delta"], "right")):
-                table.add_column(name, justify=just)  # type: ignore[arg-type]
-            for i in view[key]:
-                table.add_row(f"{i['id']} {i['title']}", i["then"], i["now"], i["delta"])
-            console.print(table if view[key] else f"{yoy[f'indicators_{key}']}: {yoy['none']}")
-        moves = [(m, yoy["level_up"]) for m in view["up"]] + [(m, yoy["level_down"]) for m in view["down"]]
-        console.print(f"{yoy['level_moves']}: " + ("；".join(
-            f"{m['name']} ({m['code']}) {word} {m['then']} → {m['now']}" for m, word in moves) or yoy["none"]),
-            soft_wrap=True)
-        console.print(f"{yoy['schools_new']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["new"])
-                                                  or yoy["none"]), soft_wrap=True)
-        console.print(f"{yoy['schools_gone']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["gone"])
-                                                   or yoy["none"]), soft_wrap=True)
-        table = Table(title=yoy["school_changes"], title_justify="left", show_edge=False, pad_edge=False)
-        table.add_column(ui("rank"), justify="right")
-        table.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
-        table.add_column(yoy["total_then"], justify="right")
-        table.add_column(ui("total"), justify="right")
-        table.add_column(yoy["delta"], justify="right")
-        table.add_column(ui("grade"), overflow="fold")
-        table.add_column(ui("level"), overflow="fold")
-        table.add_column(yoy["rank_change"], no_wrap=True)
-        for c in school_rows(s, msgs):
-            table.add_row(str(c["rank"]), c["name"], c["then"], c["total"], c["delta"], c["grade"], c["level"],
-                          c["rank_change"])
-        console.print(table)
-    if s.waiver_set is not None:
-        console.print(Text(f"{yoy['waivers_title']} · {yoy['waivers_file']}: {s.waiver_set.path}", style="bold"))
-        rows = waivers_rows(s, msgs)
-        for r in rows:
-            console.print(f"{r['school']} {r['indicator']} {r['title']}: {r['reason']} "
-                          f"({r['approved_by']}, {r['approved_on']} ~ {r['expires']})", soft_wrap=True)
-        if not rows:
-            console.print(yoy["waivers_none_county"])
-        for line in s.waiver_warnings:
-            console.print(Text(line, style="yellow"), soft_wrap=True)

@@ -7,7 +7,6 @@ reports show under "compared with the baseline".
 
 from __future__ import annotations
 
-import io
 import json
 
 from dangjian_audit.formatting import json_number
@@ -17,22 +16,6 @@ from dangjian_audit.models.result import SchoolReport
 
 def _title(report: SchoolReport, msgs: Messages) -> str:
     return f"{msgs.get('yoy', 'diff_title')} · {report.school.name} ({report.school.code})"
-
-
-def diff_text(report: SchoolReport, msgs: Messages, color: bool = False, width: int = 110) -> str:
-    from rich.console import Console
-    from rich.text import Text
-
-    from dangjian_audit.reporters._yoy_text import print_year_on_year
-
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, soft_wrap=False, emoji=False, markup=False)
-    console.print(Text(_title(report, msgs), style="bold"))
-    console.print(f"{msgs.ui('period')}: {report.period.start} ~ {report.period.end}    "
-                  f"{msgs.ui('as_of')}: {report.as_of}    {msgs.ui('source')}: {report.source}")
-    print_year_on_year(console, report.model_copy(update={"waivers": None}), msgs)
-    return buffer.getvalue()
 
 
 def diff_markdown(report: SchoolReport, msgs: Messages) -> str:

@@ -1,10 +1,10 @@
-"""Terminal sections for year on year (issue 11): the baseline comparison and the waivers' audit trail.
-
-Called by the text reporter and the ``diff`` command; rich is imported here only when a section is printed.
+"""Terminal text for year on year (issue 11): a school's baseline comparison and waivers, the county trend, and
+the ``diff`` command's text. Like the text format, it renders tables into a string with rich (no printing).
 """
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 from dangjian_audit.i18n import Messages
@@ -12,6 +12,8 @@ from dangjian_audit.models.result import SchoolReport
 
 if TYPE_CHECKING:
     from rich.console import Console
+
+    from dangjian_audit.models.county import CountySummary
 
 
 def print_year_on_year(console: Console, r: SchoolReport, msgs: Messages) -> None:
@@ -68,3 +70,74 @@ def print_year_on_year(console: Console, r: SchoolReport, msgs: Messages) -> Non
             console.print(f"{yoy['waivers_not_needed']}: " + ", ".join(x["indicator"] for x in w["not_needed"]))
         for line in w["warnings"]:
             console.print(Text(line, style="yellow"), soft_wrap=True)
+
+
+def print_county_year_on_year(console: Console, s: CountySummary, msgs: Messages) -> None:
+    """The trend and waivers sections of the terminal summary."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from dangjian_audit.reporters._county_trend import school_rows, trend_view, waivers_rows
+
+    yoy = msgs.table["yoy"]
+    ui = msgs.ui
+    view = trend_view(s, msgs)
+    if view is not None:
+        console.print(Text(yoy["county_trend_title"], style="bold"))
+        console.print(view["ref"], soft_wrap=True)
+        console.print(f"{yoy['average_total_change']}: {view['average']}")
+        console.print("  →  ".join(f"{p['as_of']} {p['average']}" for p in view["points"]))
+        for key in ("improved", "worsened"):
+            table = Table(title=yoy[f"indicators_{key}"], title_justify="left", show_edge=False, pad_edge=False)
+            for name, just in ((ui("indicator"), "left"), (yoy["met_then"], "right"), (yoy["met_now"], "right"),
+                               (yoy["delta"], "right")):
+                table.add_column(name, justify=just)  # type: ignore[arg-type]
+            for i in view[key]:
+                table.add_row(f"{i['id']} {i['title']}", i["then"], i["now"], i["delta"])
+            console.print(table if view[key] else f"{yoy[f'indicators_{key}']}: {yoy['none']}")
+        moves = [(m, yoy["level_up"]) for m in view["up"]] + [(m, yoy["level_down"]) for m in view["down"]]
+        console.print(f"{yoy['level_moves']}: " + ("；".join(
+            f"{m['name']} ({m['code']}) {word} {m['then']} → {m['now']}" for m, word in moves) or yoy["none"]),
+            soft_wrap=True)
+        console.print(f"{yoy['schools_new']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["new"])
+                                                  or yoy["none"]), soft_wrap=True)
+        console.print(f"{yoy['schools_gone']}: " + ("、".join(f"{x['name']} ({x['code']})" for x in view["gone"])
+                                                   or yoy["none"]), soft_wrap=True)
+        table = Table(title=yoy["school_changes"], title_justify="left", show_edge=False, pad_edge=False)
+        table.add_column(ui("rank"), justify="right")
+        table.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
+        table.add_column(yoy["total_then"], justify="right")
+        table.add_column(ui("total"), justify="right")
+        table.add_column(yoy["delta"], justify="right")
+        table.add_column(ui("grade"), overflow="fold")
+        table.add_column(ui("level"), overflow="fold")
+        table.add_column(yoy["rank_change"], no_wrap=True)
+        for c in school_rows(s, msgs):
+            table.add_row(str(c["rank"]), c["name"], c["then"], c["total"], c["delta"], c["grade"], c["level"],
+                          c["rank_change"])
+        console.print(table)
+    if s.waiver_set is not None:
+        console.print(Text(f"{yoy['waivers_title']} · {yoy['waivers_file']}: {s.waiver_set.path}", style="bold"))
+        rows = waivers_rows(s, msgs)
+        for r in rows:
+            console.print(f"{r['school']} {r['indicator']} {r['title']}: {r['reason']} "
+                          f"({r['approved_by']}, {r['approved_on']} ~ {r['expires']})", soft_wrap=True)
+        if not rows:
+            console.print(yoy["waivers_none_county"])
+        for line in s.waiver_warnings:
+            console.print(Text(line, style="yellow"), soft_wrap=True)
+
+
+def diff_text(report: SchoolReport, msgs: Messages, color: bool = False, width: int = 110) -> str:
+    from rich.console import Console
+    from rich.text import Text
+
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, soft_wrap=False, emoji=False, markup=False)
+    console.print(Text(f"{msgs.get('yoy', 'diff_title')} · {report.school.name} ({report.school.code})", style="bold"))
+    console.print(f"{msgs.ui('period')}: {report.period.start} ~ {report.period.end}    "
+                  f"{msgs.ui('as_of')}: {report.as_of}    {msgs.ui('source')}: {report.source}")
+    print_year_on_year(console, report.model_copy(update={"waivers": None}), msgs)
+    return buffer.getvalue()

@@ -1,6 +1,6 @@
-"""Command-line glue for year on year (issue 11): waivers and baselines for ``check`` and ``diff``.
+"""Command-line glue for year on year (issue 11): waivers, baselines and county summaries.
 
-Kept apart from ``cli.py`` so the command module only gains options and calls;
+Kept apart from the command modules so they only gain options and calls;
 these helpers print diagnostics and raise ``typer.Exit`` with the house exit codes
 (3 invalid input, 2 a baseline of another school).
 """
@@ -18,10 +18,10 @@ from dangjian_audit.errors import EXIT_INVALID, EXIT_USAGE
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
+    from dangjian_audit.models.baseline import WaiverSet
     from dangjian_audit.models.result import SchoolReport
     from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.trend import TrendTracker
-    from dangjian_audit.waivers import WaiverSet
 
 
 def _err(text: str) -> None:
@@ -113,7 +113,8 @@ def trend_or_exit(baseline: Path | None, history: list[Path] | None, ruleset: Ru
         return None
     from dangjian_audit.baseline import catalog_aliases
     from dangjian_audit.errors import InputError
-    from dangjian_audit.trend import Snapshot, TrendTracker, load_summary, ordered
+    from dangjian_audit.models.trend import Snapshot
+    from dangjian_audit.trend import TrendTracker, load_summary, ordered
 
     aliases = catalog_aliases(ruleset)
     paths: list[Path] = []
@@ -144,7 +145,8 @@ def county_waiver_warnings(waivers: WaiverSet | None, as_of: dt.date, msgs: Mess
     """For a county run: every waiver of the file that is not in force on the audit date, once each."""
     if waivers is None:
         return []
-    from dangjian_audit.waivers import Selection, warning_lines
+    from dangjian_audit.models.baseline import Selection
+    from dangjian_audit.waivers import warning_lines
 
     expired = tuple(w for w in waivers.waivers if w.expires < as_of)
     early = tuple(w for w in waivers.waivers if w.approved_on > as_of)
