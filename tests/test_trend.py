@@ -152,3 +152,25 @@ def test_bad_summaries_are_input_errors(tmp_path: Path, content: str, detail: st
     assert d.code == "summary_invalid" and detail in d.args["detail"]
     code, _, err = run_cli(["batch", "examples/county-houliu-primary.yaml", "--baseline", str(path)])
     assert code == 3 and re.search(rf"{re.escape(str(path))}: error \[summary_invalid\]", err)
+
+
+def test_readme_year_on_year_commands_run(tmp_path: Path) -> None:
+    """The README's year-on-year commands, as written (output folders moved to a temporary directory)."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text[text.index("### Year on year"):text.index("### Benchmarks")]
+    commands = [" ".join(block.replace("\\\n", " ").split())
+                for block in re.findall(r"```bash\n(.*?)```", section, flags=re.S)]
+    lines = [ln for block in commands for ln in re.split(r"(?= dangjian-audit )|\n", block) if ln.strip()]
+    runnable = [ln.split("#")[0].split() for ln in lines if "evidence-2026" not in ln and ln.strip()]
+    assert len(runnable) == 4
+    codes = []
+    for argv in runnable:
+        assert argv[0] == "dangjian-audit"
+        args = [str(tmp_path / a) if a.startswith("county-") else a for a in argv[1:]]
+        code, out, err = run_cli(args)
+        assert "Traceback" not in err
+        codes.append(code)
+    assert codes[:3] == [0, 0, 0] and codes[3] == 3  # examples/ holds the broken files of examples/invalid
+    summary = json.loads((tmp_path / "county-2025" / "summary.json").read_text(encoding="utf-8"))
+    assert [s["code"] for s in summary["trend"]["gone_schools"]] == ["610924-0331"]
+    assert [m["code"] for m in summary["trend"]["level_up"]] == ["610902-0207"]
