@@ -14,6 +14,7 @@ the same kind of files. Data is generated with ``generate.py`` when missing.
 
     python benchmarks/bench_batch.py                       # 1,000 and 10,000 files
     python benchmarks/bench_batch.py --sizes 1000 --out-dir  # also time --out (every format, per-school reports)
+    python benchmarks/bench_batch.py --baseline              # also time --baseline (last run's summary as baseline)
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=HERE / "data")
     parser.add_argument("--jobs", type=int, nargs="+", default=None, help="default: 1 and the usable cores")
     parser.add_argument("--out-dir", action="store_true", help="also time batch --out (all formats + reports)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="also time batch --baseline, with the summary of the previous run as the baseline "
+                             "(every school matched: the largest baseline a county can have)")
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0))
     jobs = args.jobs or sorted({1, cores})
@@ -92,7 +96,12 @@ def main(argv: list[str] | None = None) -> int:
             runs = [(f"(b) batch --jobs {j}", j, []) for j in jobs]
             if args.out_dir:
                 runs.append((f"(b) batch --jobs {cores} --out", cores, ["--out", f"{tmp}/out{size}"]))
+            if args.baseline:
+                # the summary the runs above wrote becomes the baseline (copied: the run rewrites its output)
+                runs.append((f"(c) batch --jobs {cores} --baseline", cores, ["--baseline", f"{tmp}/base{size}.json"]))
             for label, j, extra in runs:
+                if "--baseline" in extra:
+                    Path(f"{tmp}/base{size}.json").write_bytes(Path(f"{tmp}/summary{size}.json").read_bytes())
                 cmd = [sys.executable, "-m", "dangjian_audit", "batch", str(folder), "--jobs", str(j), "--as-of", AS_OF,
                        "--format", "json", "--output", f"{tmp}/summary{size}.json", *extra]
                 wall, rss, _ = timed(cmd, env)

@@ -15,6 +15,7 @@ those gone since).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -151,9 +152,10 @@ def load_summary(path: Path, aliases: dict[str, str] | None = None, display: str
             return False
         for item in items:
             if key == "schools":
-                level = item["level"]["id"] if item.get("level") else None
-                schools[str(item["code"])] = SchoolThen(_dec(item["total"]), str(item["grade"]["id"]),
-                                                        level, int(item["rank"]), str(item["name"]))
+                level = sys.intern(str(item["level"]["id"])) if item.get("level") else None
+                # the code is interned so the tracker's set of seen codes shares it
+                schools[sys.intern(str(item["code"]))] = SchoolThen(
+                    int(_dec(item["total"]) * 100), sys.intern(str(item["grade"]["id"])), level, int(item["rank"]))
         return True
 
     try:
@@ -199,16 +201,40 @@ class TrendTracker:
         if then is None:
             self.new.append((code, name))
             return
-        self.seen.add(code)
+        self.seen.add(sys.intern(code))  # the baseline's own key object: the set adds no strings
         moved = _level_rank(level) - _level_rank(then.level)
         if moved > 0:
             self.up.append((code, name, then.level, level))
         elif moved < 0:
             self.down.append((code, name, then.level, level))
 
-    def gone(self) -> list[tuple[str, SchoolThen]]:
-        return sorted(((c, t) for c, t in self.baseline.schools.items() if c not in self.seen),
-                      key=lambda item: (item[1].rank, item[0]))
+    def gone(self) -> list[tuple[str, str, SchoolThen]]:
+        """Schools of the baseline not in this batch, best rank first, named from the summary file."""
+        codes = sorted(((c, t) for c, t in self.baseline.schools.items() if c not in self.seen),
+                       key=lambda item: (item[1].rank, item[0]))
+        try:
+            names = school_names(Path(self.baseline.source), {c for c, _ in codes}) if codes else {}
+        except (OSError, ValueError):
+            names = {}  # the summary changed since it was read: the codes still identify the schools
+        return [(c, names.get(c, c), t) for c, t in codes]
+
+
+def school_names(path: Path, codes: set[str]) -> dict[str, str]:
+    """The names of the schools ``codes`` in a summary (a second streamed pass, for the few unmatched)."""
+    names: dict[str, str] = {}
+
+    def on_array(key: str, items: Iterator[Any]) -> bool:
+        if key not in STREAMED:
+            return False
+        for item in items:
+            if key == "schools" and item.get("code") in codes:
+                names[str(item["code"])] = str(item["name"])
+        return True
+
+    with path.open(encoding="utf-8-sig") as fh:
+        for _ in _members(_Stream(fh), on_array):
+            pass
+    return names
 
 
 def _level_rank(level: str | None) -> int:

@@ -42,7 +42,7 @@ STATUS_KINDS: dict[Status, StatusKind] = {
     "not_applicable": StatusKind("A", "–", "skip", False, "dim", "EDEDED"),
     "awaiting_inspector": StatusKind("W", "…", "skip", True, "cyan", "CFE2F3"),
     # issue 11: excused by a county waiver (waivers.py); leaves the denominator like not_applicable. Not a
-    # plain SARIF result: reporters/sarif_yoy.py reports it with an accepted suppression.
+    # plain SARIF result: reporters/_sarif_yoy.py reports it with an accepted suppression.
     "waived": StatusKind("V", "○", "skip", False, "blue", "DDEBF7"),
 }
 STATUSES: tuple[Status, ...] = tuple(STATUS_KINDS)

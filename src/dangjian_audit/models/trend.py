@@ -12,13 +12,20 @@ from typing import NamedTuple
 
 
 class SchoolThen(NamedTuple):
-    """One school in an earlier summary: what the comparison needs, nothing more."""
+    """One school in an earlier summary: what the comparison needs, nothing more (about 70 bytes).
 
-    total: Decimal
+    The total is kept in integer cents and the grade and level ids are shared strings; the name is
+    not kept (the few schools gone since are named by a second pass over the summary).
+    """
+
+    cents: int
     grade: str
     level: str | None
     rank: int
-    name: str
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.cents) / 100
 
 
 @dataclass
@@ -68,7 +75,7 @@ class CountyTrend:
     up: list[tuple[str, str, str | None, str | None]]
     down: list[tuple[str, str, str | None, str | None]]
     new: list[tuple[str, str]]
-    gone: list[tuple[str, SchoolThen]]
+    gone: list[tuple[str, str, SchoolThen]]  # code, name, then
 
     def then(self, code: str) -> SchoolThen | None:
         return self.baseline.schools.get(code)

@@ -114,9 +114,9 @@ def gone_rows(s: CountySummary, msgs: Messages) -> Iterator[tuple[str, str, list
     if t is None:
         return
     yoy = msgs.table["yoy"]
-    for code, then in t.gone:
+    for code, name, then in t.gone:
         totals: list[Any] = ["" if x is None else x for x in t.totals(code)]
-        yield code, then.name, totals + [then.total, "", s.grade_names.get(then.grade, then.grade),
+        yield code, name, totals + [then.total, "", s.grade_names.get(then.grade, then.grade),
                                          _level_name(s, msgs, then.level), then.rank, "", yoy["school_gone"]]
 
 
@@ -142,8 +142,8 @@ def trend_json(s: CountySummary) -> dict[str, Any]:
         "level_up": [{"code": c, "name": n, "then": a, "now": b} for c, n, a, b in t.up],
         "level_down": [{"code": c, "name": n, "then": a, "now": b} for c, n, a, b in t.down],
         "new_schools": [{"code": c, "name": n} for c, n in t.new],
-        "gone_schools": [{"code": c, "name": then.name, "total": then.total, "rank": then.rank}
-                         for c, then in t.gone],
+        "gone_schools": [{"code": c, "name": name, "total": then.total, "rank": then.rank}
+                         for c, name, then in t.gone],
     }
 
 
@@ -241,7 +241,7 @@ def trend_view(s: CountySummary, msgs: Messages) -> dict[str, Any] | None:
                       "delta": _share_change(i.delta)} for i in t.worsened],
         "up": moves(t.up), "down": moves(t.down),
         "new": [{"code": c, "name": n} for c, n in t.new],
-        "gone": [{"code": c, "name": then.name, "total": _num(then.total), "rank": then.rank} for c, then in t.gone],
+        "gone": [{"code": c, "name": name, "total": _num(then.total), "rank": then.rank} for c, name, then in t.gone],
         "line": line_chart(t), "bars": bar_chart(t),
     }
 

@@ -60,7 +60,8 @@ def year_on_year(groups: list[tuple[SchoolReport, list[dict[str, Any]]]], rule_i
             result = {
                 "ruleId": ind.id, "ruleIndex": rule_index[ind.id], "level": "note",
                 "message": {"text": msgs.ui("sarif_message", id=ind.id, title=ind.title, status=ind.status_label,
-                                            lost="0", max=f"{ind.max:g}", findings="; ".join(ind.details))},
+                                            lost="0", max=f"{ind.max:g}",
+                                            findings=msgs.ui("list_separator").join(ind.details))},
                 "locations": _location(report),
                 "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(report.school.code, ind.id)},
                 "suppressions": [{"kind": "external", "status": "accepted",
