@@ -57,9 +57,7 @@ SHORTFALL = ("not_met", "insufficient_evidence", "partial")
 TOP_GAPS = 10
 
 EXTENSIONS = (".yaml", ".yml")
-# Evidence files are 15-40 KB. A file hundreds of times larger is not evidence, and parsing it
-# would hold a worker for minutes and gigabytes, so it is reported instead of read.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+# Evidence files are 15-40 KB; the size limit for every command is in limits.py (read_text applies it).
 # Below this many files the pool's start-up (0.05 s with fork, 0.3-0.4 s with spawn) costs more than it saves.
 PARALLEL_MIN_FILES = 64
 REPORTS_DIR = "schools"
@@ -118,6 +116,7 @@ class BatchOptions:
     fail_on_veto: bool = True
     min_level: str | None = None
     reports_dir: str | None = None
+    max_file_bytes: int | None = None  # None: the limit in force (limits.max_file_bytes)
 
 
 # ---------------------------------------------------------------- finding files
@@ -143,7 +142,13 @@ def discover(paths: Sequence[Path]) -> list[str]:
             add(str(path))
             continue
         found: list[tuple[str, ...]] = []
-        for root, dirs, names in os.walk(path):
+
+        def unreadable(error: OSError, _top: Path = path, _found: list[tuple[str, ...]] = found) -> None:
+            # a folder that cannot be listed is kept as an input, so it is reported, never skipped
+            if error.filename is not None:
+                _found.append(Path(os.fsdecode(error.filename)).relative_to(_top).parts)
+
+        for root, dirs, names in os.walk(path, onerror=unreadable):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             rel = Path(root).relative_to(path).parts
             found.extend((*rel, n) for n in names if n.lower().endswith(EXTENSIONS) and not n.startswith("."))
@@ -236,7 +241,7 @@ def init_worker(options: BatchOptions) -> None:
 
 
 def _precheck(source: str) -> None:
-    """Refuse what must not be read: FIFOs and devices (a read would block) and huge files."""
+    """A folder that could not be listed is an unreadable input (files are checked by read_text)."""
     from dangjian_audit.errors import InputError
 
     try:
@@ -244,11 +249,7 @@ def _precheck(source: str) -> None:
     except OSError:
         return  # read_text reports it with the right code
     if stat.S_ISDIR(st.st_mode):
-        return
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError([Diagnostic(source, "not_regular_file")])
-    if st.st_size > MAX_FILE_BYTES:
-        raise InputError([Diagnostic(source, "file_too_large", {"size": st.st_size, "limit": MAX_FILE_BYTES})])
+        raise InputError([Diagnostic(source, "unreadable_folder")])
 
 
 def score_file(item: tuple[int, str]) -> Row:
@@ -263,7 +264,8 @@ def score_file(item: tuple[int, str]) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
+        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                            max_bytes=opts.max_file_bytes)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch

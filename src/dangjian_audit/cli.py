@@ -105,6 +105,9 @@ MinLevelOpt = Annotated[
     MinLevel | None, typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
 ]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+MaxSizeOpt = Annotated[int | None, typer.Option(
+    "--max-file-size", min=1, envvar="DANGJIAN_AUDIT_MAX_FILE_BYTES", show_envvar=True,
+    help="Refuse evidence files larger than this many bytes, before reading them (default: 8388608, 8 MB).")]
 
 
 def _messages(lang: Lang) -> Messages:
@@ -220,6 +223,7 @@ def check(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
     from dangjian_audit.errors import InputError
@@ -234,7 +238,7 @@ def check(
     invalid = False
     for path in files:
         try:
-            reports.append(audit_file(ruleset, path, str(path), day, msgs))
+            reports.append(audit_file(ruleset, path, str(path), day, msgs, max_bytes=max_file_size))
         except InputError as exc:
             invalid = True
             for d in exc.diagnostics:
@@ -391,6 +395,7 @@ def batch(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
 
@@ -413,7 +418,7 @@ def batch(
         as_of=day, lang=lang.value, catalog=str(catalog) if catalog else None,
         profile=str(profile) if profile else None, fail_under=fail_under, fail_on_veto=fail_on_veto,
         min_level=min_level.value if min_level else None,
-        reports_dir=str(out / core.REPORTS_DIR) if out is not None else None,
+        reports_dir=str(out / core.REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size,
     )
     with core.Progress(len(files), msgs.ui("batch_progress"), core.show_progress()) as progress:
         summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance)

@@ -7,6 +7,7 @@ every problem found in the file, each at ``path:line:col``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -41,24 +42,28 @@ def validation_diagnostics(
     exc: ValidationError, text: str, display: str, prefix: tuple[Any, ...] = ()
 ) -> list[Diagnostic]:
     """Turn pydantic errors into diagnostics keyed on pydantic's stable error ``type``."""
-    diags = []
-    for err in exc.errors(include_url=False):
-        loc = _clean_loc(tuple(err["loc"]))
-        full = prefix + loc
-        line, col, _ = locate(text, full)
-        ctx = err.get("ctx") or {}
-        inp = err.get("input")
-        args = {
-            "field": _field_name(loc),
-            "input": _short(inp),
-            "msg": err["msg"],
-            "expected": str(ctx.get("expected", "")).replace("' or '", "', '"),
-            "limit": next((ctx[k] for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx), ""),
-        }
-        if err["type"] == "extra_forbidden" and loc:
-            args["field"] = str(loc[-1])
-        diags.append(Diagnostic(display, err["type"], args, line, col))
-    return diags
+    return [error_diagnostic(err, text, display, prefix + _clean_loc(tuple(err["loc"])))
+            for err in exc.errors(include_url=False)]
+
+
+def error_diagnostic(err: Any, text: str, display: str, full: tuple[Any, ...], field: str | None = None) -> Diagnostic:
+    """One pydantic error at ``full`` (a key path in ``text``); ``field`` names it (default: its own location)."""
+    loc = _clean_loc(tuple(err["loc"]))
+    line, col, _ = locate(text, full)
+    ctx = err.get("ctx") or {}
+    inp = err.get("input")
+    args = {
+        "field": field or _field_name(loc),
+        "input": _short(inp),
+        "msg": err["msg"],
+        "expected": str(ctx.get("expected", "")).replace("' or '", "', '"),
+        "limit": next((ctx[k] for k in ("ge", "gt", "le", "lt", "min_length", "max_length") if k in ctx), ""),
+    }
+    # a custom error's context (a suggested date, a character's code point) fills its message
+    args |= {k: v for k, v in ctx.items() if k not in args and isinstance(v, str | int)}
+    if err["type"] == "extra_forbidden" and loc:
+        args["field"] = str(loc[-1])
+    return Diagnostic(display, err["type"], args, line, col)
 
 
 def _short(value: Any) -> str:
@@ -66,7 +71,10 @@ def _short(value: Any) -> str:
         return "{…}"
     if isinstance(value, list):
         return "[…]"
-    text = str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to print
+        return "…"
     return text if len(text) <= 40 else text[:37] + "…"
 
 
@@ -140,19 +148,29 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
-    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
+                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None) -> Evidence:
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
+
+    ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
+    a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
+    """
+    from dangjian_audit.consistency import consistency_diagnostics, rule_key_diagnostics
+    from dangjian_audit.limits import max_file_bytes
+
     display = display or str(path)
-    text = read_text(path, display)
+    text = read_text(path, display, max_bytes or max_file_bytes())
     data = parse(text, display)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    rule_diags = rule_key_diagnostics(data, text, display)
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
-        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        diags = rule_diags + validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
-    diags = semantic_checks(ev, text, display)
+    diags = rule_diags + semantic_checks(ev, text, display) + consistency_diagnostics(ev, text, display,
+                                                                                      indicator_ids)
     if as_of is not None and as_of < ev.period.start:
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
@@ -293,6 +311,7 @@ def _profile_diagnostics(
 
 def load_ruleset(directory: Path | None = None, profile: Profile | None = None) -> Ruleset:
     """Load, validate and compile the catalog in ``directory`` with an optional profile."""
+    from dangjian_audit.catalog_checks import message_diagnostics, relocate_to_profile, substitution_origins
     from dangjian_audit.rules import REGISTRY
     from dangjian_audit.rules.paths import evidence_section_exists
     from dangjian_audit.rules.paths import problems as path_problems
@@ -313,13 +332,20 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
     indicators: list[Indicator] = []
     compiled: list[CompiledIndicator] = []
     seen: dict[str, str] = {}
+    profile_value_diags: list[Diagnostic] = []  # a profile's wrong values, at the profile's lines
     for d_index, dim in enumerate(header.dimensions):
         dim_path = directory / dim.file
         dim_display = str(dim_path)
         try:
             dtext, ddata = _load_yaml(dim_path, dim_display)
         except InputError as exc:
-            diags.extend(exc.diagnostics)
+            first = exc.diagnostics[0] if exc.diagnostics else None
+            if first is not None and first.line is None:
+                # the file itself cannot be read: the catalog line naming it is where to look
+                ln, col, _ = locate(text, ("dimensions", d_index, "file"))
+                diags.append(Diagnostic(head_display, "catalog_dimension_file", {"file": dim.file}, ln, col))
+            else:
+                diags.extend(exc.diagnostics)
             continue
         items = ddata.get("indicators") if isinstance(ddata, dict) else None
         if not isinstance(items, list):
@@ -369,7 +395,16 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 model, fn = REGISTRY[kind]
                 if kind == "manual":
                     resolved = resolved | {"indicator": ind.id}
-                spec = _validate(model, resolved, dtext, dim_display, ("indicators", i, *loc), diags)
+                diags.extend(message_diagnostics(kind, spec_data, dtext, dim_display, ("indicators", i, *loc)))
+                try:
+                    spec = model.model_validate(resolved)
+                except ValidationError as exc:
+                    spec = None
+                    origins = substitution_origins(spec_data, params)
+                    moved, only = relocate_to_profile(exc, origins, profile, ind.id, dict(ind.params))
+                    profile_value_diags.extend(moved)
+                    if not only:
+                        diags.extend(validation_diagnostics(exc, dtext, dim_display, ("indicators", i, *loc)))
                 if spec is not None:
                     for code, path in path_problems(spec):
                         at(code, loc, path=path)
@@ -391,7 +426,9 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
                 diags.append(Diagnostic(head_display, "catalog_unknown_indicator", {"id": ref}, 1, 1))
     if profile:
         declared = {ind.id: dict(ind.params) for ind in indicators}
-        profile_diags = _profile_diagnostics(profile, header, declared)
+        # a setting shared by several checks is reported once, at its one line in the profile
+        unique = {(d.line, d.column, d.code): d for d in profile_value_diags}
+        profile_diags = _profile_diagnostics(profile, header, declared) + list(unique.values())
         if profile_diags:
             # the profile is the cause: report it alone, not the catalog checks its values broke
             raise InputError(profile_diags)

@@ -120,7 +120,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if election is None:
         return Outcome(ZERO, "detail_missing_section", {"section": "organization.last_election"},
                        [Finding("missing_section", {"section": "organization.last_election"})], insufficient=True)
-    years = org.term_years or spec.term_years.get(org.type, 3)
+    years = spec.term_years.get(org.type, 3)
     due = _plus_years(election.date, years)
     line = election.src_line
     findings: list[Finding] = []
