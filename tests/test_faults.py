@@ -195,7 +195,7 @@ def test_missing_dimension_file_has_a_line(tmp_path: Path) -> None:
     code, _, err = run_cli(["catalog", "list", "--catalog", str(catalog)])
     assert code == 3
     found = _diagnostics(err)
-    assert found and found[0]["code"] == "catalog_dimension_file", err
+    assert found and found[0]["code"] == "catalog_missing_file", err
     head = (catalog / "catalog.yaml").read_text(encoding="utf-8")
     assert int(found[0]["line"]) == _line_of(head, "JC.yaml")
 

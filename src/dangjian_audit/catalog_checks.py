@@ -89,20 +89,21 @@ def profile_location(profile: Profile, indicator: str, indicator_params: dict[st
 
 
 def relocate_to_profile(exc: ValidationError, origins: dict[tuple[Any, ...], str], profile: Profile | None,
-                        indicator: str, indicator_params: dict[str, Any]) -> tuple[list[Diagnostic], bool]:
+                        indicator: str, indicator_params: dict[str, Any],
+                        skip: int = 0) -> tuple[list[Diagnostic], bool]:
     """The errors of a check whose wrong value came from the profile, at the profile's lines.
 
     Returns the profile's diagnostics and whether every error was one of them (else the caller
-    reports the rest at the catalog's lines as usual).
+    reports the rest at the catalog's lines as usual); ``skip`` drops a union's tag from each location.
     """
-    from dangjian_audit.loading import _field_name, error_diagnostic
+    from dangjian_audit.loading.positions import _clean_loc, _field_name, error_diagnostic
 
     if profile is None:
         return [], False
     out: list[Diagnostic] = []
     everything = True
     for err in exc.errors(include_url=False):
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
+        loc = _clean_loc(tuple(err["loc"])[skip:])
         where = None
         for origin, name in origins.items():
             if loc[:len(origin)] == origin:
@@ -113,5 +114,6 @@ def relocate_to_profile(exc: ValidationError, origins: dict[tuple[Any, ...], str
         if where is None:
             everything = False
             continue
-        out.append(error_diagnostic(err, profile._text, profile._display, where, field=_field_name(where)))
+        out.append(error_diagnostic(err, profile._text, profile._display, where, field=_field_name(where),
+                                    skip=skip))
     return out, everything
