@@ -31,9 +31,9 @@ from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError, OutputError
 from dangjian_audit.gates import Gate, gate_reasons
 from dangjian_audit.i18n import Messages
+from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
 from dangjian_audit.models.result import STATUS_KINDS
-from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.ruleset import Ruleset
 
 if TYPE_CHECKING:
