@@ -224,3 +224,65 @@ def test_profile_month_13_points_at_the_profile(tmp_path: Path) -> None:
     assert found and all(d["path"] == str(profile) and d["line"] == "3" for d in found), err
     assert {d["code"] for d in found} == {"less_than_equal"}, err
     assert int(found[0]["col"]) == len("  exempt_months: [7, ") + 1, err
+
+
+def test_unreadable_file_is_exit_3_even_for_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same, simulated where the tests run as root (who reads every file)."""
+    path = tmp_path / "secret.yaml"
+    shutil.copy(EXAMPLES / "county-houliu-primary.yaml", path)
+    real_open = os.open
+
+    def deny(file: Any, *args: Any, **kwargs: Any) -> int:
+        if os.fspath(file) == str(path):
+            raise PermissionError(13, "Permission denied", os.fspath(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", deny)
+    code, err = _check(path)
+    assert code == 3 and "secret.yaml: error [unreadable]" in err
+
+
+# ---------------------------------------------------------------- a county's folder, faults among good files
+
+
+def test_batch_scores_good_files_as_check_alone_and_lists_every_fault(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    county = tmp_path / "county"
+    good = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
+    (county / "good").mkdir(parents=True)
+    for name in good:
+        shutil.copy(EXAMPLES / name, county / "good" / name)
+    (county / "faulty").mkdir()
+    for fault in FAULTS:
+        (county / "faulty" / f"{fault['name']}.yaml").write_text(faulty_text(fault), encoding="utf-8")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(county / "faulty" / "pipe.yaml")
+    (county / "locked").mkdir()
+    (county / "locked" / "hidden-school.yaml").write_text("schema_version: 1\n", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path: Any) -> Any:
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out, err = run_cli(["batch", str(county), "--as-of", "2025-12-31", "--format", "json", "-j", "1"])
+    monkeypatch.setattr(os, "scandir", real_scandir)
+    assert code == 3, err
+    data = json.loads(out)
+    invalid = {Path(i["source"]).relative_to(county).as_posix(): i["diagnostics"][0]["code"] for i in data["invalid"]}
+    expected = {f"faulty/{f['name']}.yaml" for f in FAULTS} | {"locked"}
+    if hasattr(os, "mkfifo"):
+        expected.add("faulty/pipe.yaml")
+    assert set(invalid) == expected
+    assert invalid["locked"] == "unreadable_folder"
+    assert sorted(Path(s["source"]).name for s in data["schools"]) == good
+    for school in data["schools"]:
+        _, alone_out, _ = run_cli(["check", school["source"], "--as-of", "2025-12-31", "--format", "json"])
+        alone = json.loads(alone_out)
+        assert school["total"] == alone["total"]
+        assert school["statuses"] == {i["id"]: i["status"] for i in alone["indicators"]}
+        assert school["dimensions"] == {d["id"]: d["score"] for d in alone["dimensions"]}

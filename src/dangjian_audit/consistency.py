@@ -58,6 +58,14 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")
 
 
+def _name(loc: tuple[Any, ...]) -> str:
+    """``meetings[1].vote.voted_for``, as validation errors name a field."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
 class _Checker:
     def __init__(self, ev: Evidence, text: str, display: str) -> None:
         self.ev, self.text, self.display = ev, text, display
@@ -70,13 +78,13 @@ class _Checker:
     def part(self, loc: tuple[Any, ...], part: int | None, whole: int | None, whole_field: str) -> None:
         """``part`` (at ``loc``) must not exceed ``whole`` (named ``whole_field``)."""
         if part is not None and whole is not None and part > whole:
-            self.at(loc, "part_exceeds_whole", field=".".join(str(p) for p in loc), value=part,
+            self.at(loc, "part_exceeds_whole", field=_name(loc), value=part,
                     whole_field=whole_field, whole=whole)
 
     def order(self, loc: tuple[Any, ...], early: dt.date | None, late: dt.date | None, early_field: str) -> None:
         """The date at ``loc`` must not precede ``early`` (named ``early_field``)."""
         if early is not None and late is not None and late < early:
-            self.at(loc, "date_before", field=".".join(str(p) for p in loc), date=late.isoformat(),
+            self.at(loc, "date_before", field=_name(loc), date=late.isoformat(),
                     other_field=early_field, other=early.isoformat())
 
 

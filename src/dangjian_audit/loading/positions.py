@@ -55,6 +55,8 @@ def error_diagnostic(err: Any, text: str, display: str, full: tuple[Any, ...], f
 
 
 def _short(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the YAML file says it
     if isinstance(value, dict):
         return "{…}"
     if isinstance(value, list):
