@@ -49,10 +49,10 @@ def check(
     max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
+    from dangjian_audit.api import audit
     from dangjian_audit.errors import InputError
     from dangjian_audit.gates import Gate, gate_reasons
     from dangjian_audit.models.result import CheckRun, InvalidFile
-    from dangjian_audit.report import audit_file
     from dangjian_audit.reporters import RenderOptions
 
     msgs = messages(lang)
@@ -63,7 +63,7 @@ def check(
     invalid = []
     for path in files:
         try:
-            reports.append(audit_file(ruleset, path, str(path), day, msgs, max_bytes=max_file_size))
+            reports.append(audit(path, ruleset, as_of=day, lang=msgs.lang, max_bytes=max_file_size))
         except InputError as exc:
             invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
             for d in exc.diagnostics:

@@ -170,7 +170,7 @@ def _compile_check(build: _Build, spec_data: Any, params: dict[str, Any], text: 
     Its messages may only use the placeholders the kind provides; a wrong value that came from the
     profile is reported at the profile's line.
     """
-    from dangjian_audit.catalog_checks import message_diagnostics, relocate_to_profile, substitution_origins
+    from dangjian_audit.loading.texts import message_diagnostics, relocate_to_profile, substitution_origins
     from dangjian_audit.rules import REGISTRY, SPECS
     from dangjian_audit.rules.paths import problems as path_problems
 

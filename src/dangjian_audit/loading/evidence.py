@@ -90,8 +90,8 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
     ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
     a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
     """
-    from dangjian_audit.consistency import consistency_diagnostics, rule_key_diagnostics
     from dangjian_audit.limits import max_file_bytes
+    from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
 
     display = display or str(path)
     text = read_text(path, display, max_bytes or max_file_bytes())
