@@ -286,3 +286,17 @@ def test_batch_scores_good_files_as_check_alone_and_lists_every_fault(
         assert school["total"] == alone["total"]
         assert school["statuses"] == {i["id"]: i["status"] for i in alone["indicators"]}
         assert school["dimensions"] == {d["id"]: d["score"] for d in alone["dimensions"]}
+
+
+def test_catalog_header_problems_have_their_lines(tmp_path: Path) -> None:
+    catalog = _catalog_copy(tmp_path)
+    head = catalog / "catalog.yaml"
+    text = head.read_text(encoding="utf-8")
+    match = re.search(r"require_met: \[([A-Z]{2}-\d{2})", text)
+    assert match is not None
+    head.write_text(text.replace(match.group(0), "require_met: [ZZ-99", 1), encoding="utf-8")
+    code, _, err = run_cli(["catalog", "list", "--catalog", str(catalog)])
+    assert code == 3
+    found = _diagnostics(err)
+    assert [d["code"] for d in found] == ["catalog_unknown_indicator"], err
+    assert int(found[0]["line"]) == _line_of(head.read_text(encoding="utf-8"), "ZZ-99")

@@ -65,7 +65,7 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
         if total is not None and total != dim.points:
             build.at(text, head_display, ("dimensions", d_index, "points"), "catalog_points_mismatch",
                      dimension=dim.id, declared=str(dim.points), sum=str(total))
-    _check_header_totals(build, header, head_display)
+    _check_header_totals(build, header, head_display, text)
     if profile:
         declared = {ind.id: dict(ind.params) for ind in build.indicators}
         # a setting shared by several checks is reported once, at its one line in the profile
@@ -199,14 +199,15 @@ def _compile_check(build: _Build, spec_data: Any, params: dict[str, Any], text: 
     return spec
 
 
-def _check_header_totals(build: _Build, header: CatalogHeader, display: str) -> None:
+def _check_header_totals(build: _Build, header: CatalogHeader, display: str, text: str) -> None:
     dim_total = sum((d.points for d in header.dimensions), Decimal(0))
     if dim_total != Decimal(100):
-        build.diags.append(Diagnostic(display, "catalog_total_not_100", {"sum": str(dim_total)}, 1, 1))
-    for level in header.scoring.levels:
-        for ref in level.require_met:
+        build.at(text, display, ("dimensions",), "catalog_total_not_100", sum=str(dim_total))
+    for i, level in enumerate(header.scoring.levels):
+        for j, ref in enumerate(level.require_met):
             if ref not in build.seen:
-                build.diags.append(Diagnostic(display, "catalog_unknown_indicator", {"id": ref}, 1, 1))
+                build.at(text, display, ("scoring", "levels", i, "require_met", j), "catalog_unknown_indicator",
+                         id=ref)
 
 
 def _profile_scoring(scoring: Scoring, profile: Profile | None) -> Scoring:

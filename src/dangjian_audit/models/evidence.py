@@ -390,7 +390,7 @@ class Activity(Record):
     kind: ActivityKind
     date: Day
     by_role: Literal["secretary", "principal", "member", "other"] | None = None
-    participants: People | None = None
+    participants: Annotated[StrictInt, Field(ge=0, le=lim.MAX_STUDENTS)] | None = None  # students too
     approved: Day | None = None
     topic: FreeText | None = None
 
