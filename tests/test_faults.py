@@ -22,7 +22,9 @@ from conftest import EXAMPLES, ROOT, assert_golden, run_cli
 FAULTS_FILE = Path(__file__).parent / "faults" / "seen.yaml"
 GOLDEN = Path(__file__).parent / "golden" / "faults"
 FAULTS: list[dict[str, Any]] = yaml.safe_load(FAULTS_FILE.read_text(encoding="utf-8"))["faults"]
-DIAGNOSTIC = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error \[(?P<code>\w+)\] ")
+DIAGNOSTIC = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error \[(?P<code>\w+)\] ")
+# problems of the file as a whole, before any line is read or parsed
+FILE_LEVEL = {"file_too_large", "not_regular_file", "unreadable", "yaml_too_many_values", "unreadable_folder"}
 
 
 def faulty_text(fault: dict[str, Any]) -> str:
@@ -65,6 +67,7 @@ def test_seen_fault_is_refused_at_its_line(tmp_path: Path, fault: dict[str, Any]
     assert wanted, f"{fault['code']} not in:\n{err}"
     if fault["at"] is not None:
         assert int(wanted[0]["line"]) == _line_of(text, fault["at"]), err
+    assert all(d["line"] is not None or d["code"] in FILE_LEVEL for d in found), err
     assert_golden(GOLDEN / f"{fault['name']}.txt", err, update_golden)
 
 
