@@ -103,7 +103,7 @@ def read_text(path: Path, display: str, limit: int | None = None) -> str:
     except FileNotFoundError:
         raise InputError([Diagnostic(display, "file_not_found")]) from None
     except PermissionError:
-        raise InputError([Diagnostic(display, "unreadable", {"reason": "permission denied"})]) from None
+        raise InputError([Diagnostic(display, "permission_denied")]) from None
     except IsADirectoryError:
         raise InputError([Diagnostic(display, "is_directory")]) from None
     except OSError as exc:
