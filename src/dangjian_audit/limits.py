@@ -21,6 +21,10 @@ MAX_COUNT: Final = 10_000
 MAX_HOURS: Final = 2_000
 #: days (a notice period)
 MAX_DAYS: Final = 366
+#: months of unpaid dues on record (two years; 党章: six months unpaid without reason means leaving)
+MAX_DUES_MONTHS: Final = 24
+#: a person's age in years
+MAX_AGE: Final = 120
 #: an amount of money in yuan
 MAX_YUAN: Final = 10**9
 #: records in one list of the evidence (meetings, decisions, activities, talks ...); the roster of

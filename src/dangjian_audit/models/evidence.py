@@ -228,7 +228,7 @@ class Member(Record):
     pioneer_post: Flag | None = None
     post_pledge: Flag | None = None
     post_reviewed: Flag | None = None
-    dues_unpaid_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
+    dues_unpaid_months: Annotated[StrictInt, Field(ge=0, le=lim.MAX_DUES_MONTHS)] | None = None
     dues_rate_ok: Flag | None = None
     admitted: Day | None = None
     dues_from: Day | None = None
@@ -360,7 +360,7 @@ class CadreAppointment(Record):
 
 class Candidate(Record):
     id: Ident
-    age_at_application: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+    age_at_application: Annotated[StrictInt, Field(ge=0, le=lim.MAX_AGE)] | None = None
     applied: Day | None = None
     talked: Day | None = None
     activist: Day | None = None
