@@ -334,3 +334,16 @@ def test_yaml_problems_have_their_own_codes(text: str, code: str) -> None:
     message = Messages("zh").error(found.code, found.args)
     assert re.search("[A-Za-z]{4,}", message.split("（解析器")[0].replace("YAML", "").replace("Tab", "")) is None \
         or code == "yaml_syntax", message
+
+
+def test_references_into_an_omitted_section_are_not_refused(tmp_path: Path) -> None:
+    """Without a roster (or party groups), the file is incomplete, not impossible: it is scored."""
+    text = (EXAMPLES / "county-houliu-primary.yaml").read_text(encoding="utf-8")
+    start, end = text.index("members:\n"), text.index("meetings:\n")
+    path = tmp_path / "no-roster.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, err = _check(path)
+    assert code in (0, 1), err
+    path.write_text((text[:start] + text[end:]).replace("a: M01, b: M02}", "a: M01, b: M01}", 1), encoding="utf-8")
+    code, err = _check(path)
+    assert code == 3 and "[talk_with_self]" in err

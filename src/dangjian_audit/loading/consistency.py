@@ -99,18 +99,21 @@ def consistency_diagnostics(ev: Evidence, text: str, display: str,
 
 
 def _references(c: _Checker, indicator_ids: frozenset[str] | None) -> None:
+    # A reference is checked against a section the file lists; a section left out makes the
+    # indicators that need it report insufficient evidence, and its references cannot be checked.
     ev = c.ev
-    member_ids = {m.id for m in ev.members or ()}
+    member_ids = {m.id for m in ev.members} if ev.members is not None else None
     for i, talk in enumerate(ev.talks or ()):
         if talk.a == talk.b:
             c.at(("talks", i, "b"), "talk_with_self", id=talk.a)
         for side in ("a", "b"):
             ref = getattr(talk, side)
-            if ref not in member_ids:
+            if member_ids is not None and ref not in member_ids:
                 c.at(("talks", i, side), "unknown_member", id=ref)
-    group_ids = {g.id for g in ev.organization.party_groups or ()}
+    groups = ev.organization.party_groups
+    group_ids = {g.id for g in groups} if groups is not None else None
     for i, meeting in enumerate(ev.meetings or ()):
-        if meeting.group is not None and meeting.group not in group_ids:
+        if group_ids is not None and meeting.group is not None and meeting.group not in group_ids:
             c.at(("meetings", i, "group"), "unknown_party_group", id=meeting.group)
     if indicator_ids is not None:
         for i, verdict in enumerate(ev.inspector or ()):
