@@ -346,6 +346,9 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
             for k, section in enumerate(ind.evidence):
                 if not evidence_section_exists(section):
                     at("catalog_unknown_field", ("evidence", k), path=section)
+            if ind.owner is not None and ind.owner not in {o.id for o in header.planning.owners}:
+                at("catalog_unknown_owner", ("owner",), owner=ind.owner,
+                   owners=", ".join(o.id for o in header.planning.owners))
             if not ind.id.startswith(dim.id + "-"):
                 at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim.id)
             if ind.id in seen:
