@@ -427,3 +427,12 @@ def batch(
     core.emit(summary, msgs, format.value, output, color)
     _err(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
     raise typer.Exit(3 if summary.invalid_count else (1 if summary.gate_failed else 0))
+
+
+def _register_plan() -> None:
+    from dangjian_audit.plan_cli import plan
+
+    app.command("plan", epilog=EXIT_HELP)(plan)
+
+
+_register_plan()

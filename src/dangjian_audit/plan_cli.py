@@ -1,0 +1,142 @@
+"""The ``plan`` command: the rectification plan (整改台账) for one evidence file.
+
+Registered on the typer app by :mod:`dangjian_audit.cli`; option types are declared here so the
+module imports nothing heavy at start-up. Exit codes: 0 the target is reached or reachable this
+period, 1 it is not reachable this period, 2 usage error, 3 invalid input.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from dangjian_audit.i18n import Messages
+    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.plan import PlanReport
+    from dangjian_audit.planning import Target
+
+
+class PlanFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+    xlsx = "xlsx"
+    json = "json"
+
+
+class PlanLang(str, Enum):
+    zh = "zh"
+    en = "en"
+
+
+def parse_target(value: str | None, ruleset: Ruleset, msgs: Messages) -> Target | None:
+    """``county``, ``city``, ``province`` or a total from 0 to 100; None for the next level up."""
+    from decimal import Decimal, InvalidOperation
+
+    from dangjian_audit import planning
+    from dangjian_audit.errors import EXIT_USAGE
+
+    if value is None:
+        return None
+    key = value.strip().lower()
+    if any(lv.id == key for lv in ruleset.scoring.levels):
+        return planning.level_target(ruleset, key)
+    try:
+        line = Decimal(key)
+    except InvalidOperation:
+        line = Decimal(-1)
+    if not line.is_finite() or not 0 <= line <= 100:
+        sys.stderr.write("dangjian-audit: error [usage_bad_target] "
+                         + msgs.fmt("plan", "usage_bad_target", {"value": value}) + "\n")
+        raise typer.Exit(EXIT_USAGE)
+    return planning.Target(line.quantize(Decimal("0.01")))
+
+
+def load_previous(path: Path, msgs: Messages) -> PlanReport:
+    """A plan written earlier by ``plan --format json``; a bad file is an input error (exit 3)."""
+    import json
+
+    from pydantic import ValidationError
+
+    from dangjian_audit.models.plan import PlanReport
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return PlanReport.model_validate(data)
+    except (OSError, UnicodeDecodeError, ValueError, ValidationError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        if isinstance(exc, ValidationError):
+            first = exc.errors(include_url=False)[0]
+            reason = ".".join(str(x) for x in first["loc"]) + ": " + first["msg"]
+        sys.stderr.write(f"{path}: error [previous_unreadable] "
+                         + msgs.fmt("plan", "previous_unreadable", {"reason": reason}) + "\n")
+        raise typer.Exit(3) from None
+
+
+def plan(
+    file: Annotated[Path, typer.Argument(help="Evidence YAML file.", show_default=False)],
+    target: Annotated[str | None, typer.Option(
+        "--target", help="county, city, province or a total (default: the next level up).")] = None,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Ledger format.")] = PlanFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ledger to this file.")] = None,
+    previous: Annotated[Path | None, typer.Option(
+        "--previous", help="An earlier plan (JSON): rows whose gap is now closed are marked done.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")] = None,
+    profile: Annotated[Path | None, typer.Option("--profile", help="County profile.")] = None,
+    catalog: Annotated[Path | None, typer.Option("--catalog", help="Catalog directory.")] = None,
+    lang: Annotated[PlanLang, typer.Option("--lang", help="Language of the output: zh (default) or en.")] = PlanLang.zh,
+) -> None:
+    """The smallest set of gaps whose closing reaches the target, as a rectification ledger (整改台账).
+
+    Exit codes: 0 the target is reached or reachable this period, 1 not reachable this period,
+    2 usage error, 3 invalid input.
+    """
+    from dangjian_audit.cli import Lang, _as_of, _messages, _ruleset, _usage, _write
+    from dangjian_audit.cli import _err as err_line
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.plan_report import plan_file
+    from dangjian_audit.reporters import plan_ledger
+
+    msgs = _messages(Lang(lang.value))
+    day = _as_of(as_of, msgs)
+    if format is PlanFormat.xlsx and output is None:
+        raise _usage(msgs, "usage_needs_output", format=format.value)
+    ruleset = _ruleset(catalog, profile, msgs)
+    wanted = parse_target(target, ruleset, msgs)
+    old = load_previous(previous, msgs) if previous is not None else None
+    try:
+        report = plan_file(ruleset, file, str(file), day, msgs, wanted, old)
+    except InputError as exc:
+        for d in exc.diagnostics:
+            err_line(d.render(msgs))
+        raise typer.Exit(3) from None
+    if old is not None and old.school.code != report.school.code:
+        sys.stderr.write(f"{previous}: error [previous_other_school] " + msgs.fmt(
+            "plan", "previous_other_school", {"code": old.school.code, "expected": report.school.code}) + "\n")
+        raise typer.Exit(3)
+    if format is PlanFormat.xlsx:
+        assert output is not None
+        data = plan_ledger.render_plan_xlsx([report], msgs, report.as_of)
+        if output.is_dir():
+            raise _usage(msgs, "usage_output_is_dir", path=str(output))
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            output.write_bytes(data)
+        except OSError as exc:
+            raise _usage(msgs, "output_unwritable", path=str(output), reason=exc.strerror or str(exc)) from None
+    else:
+        renderers = {
+            PlanFormat.text: lambda: plan_ledger.render_plan_text([report], msgs),
+            PlanFormat.markdown: lambda: plan_ledger.render_plan_markdown([report], msgs),
+            PlanFormat.html: lambda: plan_ledger.render_plan_html([report], msgs),
+            PlanFormat.json: lambda: plan_ledger.render_plan_json([report]),
+        }
+        _write(renderers[format](), output, msgs)
+    if output is not None:
+        err_line(msgs.fmt("plan", "written", {"path": str(output)}))
+    raise typer.Exit(0 if report.reachable else 1)
