@@ -15,7 +15,8 @@ import pytest
 
 from dangjian_audit import planning
 from dangjian_audit.engine import Evaluation, evaluate
-from dangjian_audit.loading import Ruleset, load_evidence, load_ruleset
+from dangjian_audit.loading import load_evidence, load_ruleset
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.scoring import score
 
 BASE = Path(__file__).parent / "cases" / "base.yaml"

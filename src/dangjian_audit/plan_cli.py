@@ -16,8 +16,8 @@ import typer
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
     from dangjian_audit.models.plan import PlanReport
+    from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.planning import Target
 
 

@@ -14,10 +14,11 @@ from typing import Any
 from dangjian_audit import __version__, planning
 from dangjian_audit.engine import Evaluation, evaluate
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import CompiledIndicator, Ruleset, load_evidence
+from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.plan import LEDGER_STATUSES, BlockedGap, LedgerStatus, PlanReport, PlanRow, PlanTarget
 from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
+from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.report import build_report
 from dangjian_audit.schema import field_texts
 from dangjian_audit.scoring import Score, q, score
@@ -39,7 +40,7 @@ def _scalar(value: Any) -> str:
 def evidence_items(ci: CompiledIndicator, msgs: Messages) -> list[str]:
     """What to add to the evidence file: each section with the fields the indicator's checks read."""
     by_section: dict[str, list[str]] = {}
-    for spec, _ in ci.checks:
+    for spec in ci.checks:
         fields: list[str] = []
         collection = getattr(spec, "collection", None)
         if collection is not None:

@@ -35,9 +35,9 @@ from fractions import Fraction
 from typing import Any
 
 from dangjian_audit.engine import Evaluation
-from dangjian_audit.loading import Ruleset
 from dangjian_audit.models.catalog import Level
 from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.rules.base import ONE, Context
 from dangjian_audit.rules.counting import CountSpec, CoverageSpec, units
 from dangjian_audit.scoring import Score, q, score
@@ -94,7 +94,7 @@ def _blocked(ev: Evaluation, evidence: Evidence, ruleset: Ruleset,
     over = as_of >= period.end
     full: Context | None = None
     now: Context | None = None
-    for (spec, _), outcome in zip(ev.compiled.checks, ev.outcomes, strict=False):
+    for spec, outcome in zip(ev.compiled.checks, ev.outcomes, strict=False):
         if not outcome.applicable or outcome.insufficient or outcome.ratio >= ONE:
             continue
         if isinstance(spec, CoverageSpec):
