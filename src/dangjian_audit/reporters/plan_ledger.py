@@ -179,6 +179,7 @@ def _ledger_sheet(wb: Any, title: str, plan: PlanReport, msgs: Messages) -> None
     dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
                         showDropDown=False)
     dv.error = dv.prompt = ", ".join(labels)
+    dv.showErrorMessage = dv.showInputMessage = True
     dv.add(f"{status_col}2:{status_col}{max(last, 2) + 100}")
     ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
