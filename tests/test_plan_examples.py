@@ -122,7 +122,8 @@ def test_xlsx_ledger_has_status_drop_down(tmp_path: Path) -> None:
         sheet = zf.read("xl/worksheets/sheet1.xml").decode("utf-8")
     validation = re.search(r"<dataValidation [^>]*>.*?</dataValidation>", sheet)
     assert validation is not None
-    assert 'type="list"' in validation.group(0) and "<formula1>\"未开始,整改中,已完成\"</formula1>" in validation.group(0)
+    found = validation.group(0)
+    assert 'type="list"' in found and "<formula1>\"未开始,整改中,已完成\"</formula1>" in found
     assert 'orientation="landscape"' in sheet and 'fitToHeight="0"' in sheet and 'state="frozen"' in sheet
     # byte-identical on a second run (no wall clock in the workbook)
     again = tmp_path / "again.xlsx"
