@@ -13,6 +13,7 @@ from typing import Any
 
 from dangjian_audit import __version__, planning
 from dangjian_audit.engine import Evaluation, evaluate
+from dangjian_audit.formatting import q
 from dangjian_audit.i18n import Messages
 from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
@@ -21,7 +22,7 @@ from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.report import build_report
 from dangjian_audit.schema import field_texts
-from dangjian_audit.scoring import Score, q, score
+from dangjian_audit.scoring import Score, score
 
 MAX_PROBLEMS = 3
 

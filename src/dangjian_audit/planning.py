@@ -35,12 +35,13 @@ from fractions import Fraction
 from typing import Any
 
 from dangjian_audit.engine import Evaluation
+from dangjian_audit.formatting import q
 from dangjian_audit.models.catalog import Level
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.rules.base import ONE, Context
 from dangjian_audit.rules.counting import CountSpec, CoverageSpec, units
-from dangjian_audit.scoring import Score, q, score
+from dangjian_audit.scoring import Score, score
 
 OPEN_STATUSES = ("partial", "not_met", "insufficient_evidence", "awaiting_inspector")
 

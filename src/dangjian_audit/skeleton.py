@@ -18,7 +18,7 @@ from typing import Any
 
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.ruleset import Ruleset
-from dangjian_audit.reporters.templated import environment
+from dangjian_audit.reporters._jinja import environment
 from dangjian_audit.schema import evidence_schema
 
 

@@ -1,8 +1,7 @@
-"""The ``plan`` command: the rectification plan (整改台账) for one evidence file.
+"""``plan``: the rectification plan (整改台账) for one evidence file.
 
-Registered on the typer app by :mod:`dangjian_audit.cli`; option types are declared here so the
-module imports nothing heavy at start-up. Exit codes: 0 the target is reached or reachable this
-period, 1 it is not reachable this period, 2 usage error, 3 invalid input.
+Exit codes: 0 the target is reached or reachable this period, 1 it is not reachable this period,
+2 usage error, 3 invalid input.
 """
 
 from __future__ import annotations
@@ -13,6 +12,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from dangjian_audit.cli.app import app
+from dangjian_audit.cli.common import (
+    EXIT_HELP,
+    AsOfOpt,
+    CatalogOpt,
+    Lang,
+    LangOpt,
+    OutputOpt,
+    ProfileOpt,
+    err,
+    load_ruleset,
+    messages,
+    parse_as_of,
+    usage,
+    write,
+)
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
@@ -27,11 +43,6 @@ class PlanFormat(str, Enum):
     html = "html"
     xlsx = "xlsx"
     json = "json"
-
-
-class PlanLang(str, Enum):
-    zh = "zh"
-    en = "en"
 
 
 def parse_target(value: str | None, ruleset: Ruleset, msgs: Messages) -> Target | None:
@@ -78,65 +89,58 @@ def load_previous(path: Path, msgs: Messages) -> PlanReport:
         raise typer.Exit(3) from None
 
 
+@app.command("plan", epilog=EXIT_HELP)
 def plan(
     file: Annotated[Path, typer.Argument(help="Evidence YAML file.", show_default=False)],
     target: Annotated[str | None, typer.Option(
         "--target", help="county, city, province or a total (default: the next level up).")] = None,
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Ledger format.")] = PlanFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the ledger to this file.")] = None,
+    output: OutputOpt = None,
     previous: Annotated[Path | None, typer.Option(
         "--previous", help="An earlier plan (JSON): rows whose gap is now closed are marked done.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")] = None,
-    profile: Annotated[Path | None, typer.Option("--profile", help="County profile.")] = None,
-    catalog: Annotated[Path | None, typer.Option("--catalog", help="Catalog directory.")] = None,
-    lang: Annotated[PlanLang, typer.Option("--lang", help="Language of the output: zh (default) or en.")] = PlanLang.zh,
+    as_of: AsOfOpt = None,
+    profile: ProfileOpt = None,
+    catalog: CatalogOpt = None,
+    lang: LangOpt = Lang.zh,
 ) -> None:
     """The smallest set of gaps whose closing reaches the target, as a rectification ledger (整改台账).
 
     Exit codes: 0 the target is reached or reachable this period, 1 not reachable this period,
     2 usage error, 3 invalid input.
     """
-    from dangjian_audit.cli import Lang, _as_of, _messages, _ruleset, _usage, _write
-    from dangjian_audit.cli import _err as err_line
     from dangjian_audit.errors import InputError
     from dangjian_audit.plan_report import plan_file
-    from dangjian_audit.reporters import plan_ledger
+    from dangjian_audit.reporters import _plan as plan_ledger
 
-    msgs = _messages(Lang(lang.value))
-    day = _as_of(as_of, msgs)
+    msgs = messages(lang)
+    day = parse_as_of(as_of, msgs)
     if format is PlanFormat.xlsx and output is None:
-        raise _usage(msgs, "usage_needs_output", format=format.value)
-    ruleset = _ruleset(catalog, profile, msgs)
+        raise usage(msgs, "usage_needs_output", format=format.value)
+    ruleset = load_ruleset(catalog, profile, msgs)
     wanted = parse_target(target, ruleset, msgs)
     old = load_previous(previous, msgs) if previous is not None else None
     try:
         report = plan_file(ruleset, file, str(file), day, msgs, wanted, old)
     except InputError as exc:
         for d in exc.diagnostics:
-            err_line(d.render(msgs))
+            err(d.render(msgs))
         raise typer.Exit(3) from None
     if old is not None and old.school.code != report.school.code:
         sys.stderr.write(f"{previous}: error [previous_other_school] " + msgs.fmt(
             "plan", "previous_other_school", {"code": old.school.code, "expected": report.school.code}) + "\n")
         raise typer.Exit(3)
+    rendered: str | bytes
     if format is PlanFormat.xlsx:
-        assert output is not None
-        data = plan_ledger.render_plan_xlsx([report], msgs, report.as_of)
-        if output.is_dir():
-            raise _usage(msgs, "usage_output_is_dir", path=str(output))
-        try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_bytes(data)
-        except OSError as exc:
-            raise _usage(msgs, "output_unwritable", path=str(output), reason=exc.strerror or str(exc)) from None
+        rendered = plan_ledger.render_plan_xlsx([report], msgs, report.as_of)
+    elif format is PlanFormat.json:
+        rendered = plan_ledger.render_plan_json([report])
+    elif format is PlanFormat.markdown:
+        rendered = plan_ledger.render_plan_markdown([report], msgs)
+    elif format is PlanFormat.html:
+        rendered = plan_ledger.render_plan_html([report], msgs)
     else:
-        renderers = {
-            PlanFormat.text: lambda: plan_ledger.render_plan_text([report], msgs),
-            PlanFormat.markdown: lambda: plan_ledger.render_plan_markdown([report], msgs),
-            PlanFormat.html: lambda: plan_ledger.render_plan_html([report], msgs),
-            PlanFormat.json: lambda: plan_ledger.render_plan_json([report]),
-        }
-        _write(renderers[format](), output, msgs)
+        rendered = plan_ledger.render_plan_text([report], msgs)
+    write(rendered, None, output, msgs)
     if output is not None:
-        err_line(msgs.fmt("plan", "written", {"path": str(output)}))
+        err(msgs.fmt("plan", "written", {"path": str(output)}))
     raise typer.Exit(0 if report.reachable else 1)

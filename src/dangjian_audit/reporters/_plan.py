@@ -18,7 +18,7 @@ from typing import Any
 
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.plan import LEDGER_STATUSES, PlanReport
-from dangjian_audit.reporters.templated import environment
+from dangjian_audit.reporters._jinja import environment
 
 # Spreadsheet column widths (characters) of the ledger columns, in order.
 WIDTHS = (18, 24, 36, 40, 36, 30, 14, 8, 12, 9, 10, 18)
@@ -243,7 +243,7 @@ def render_plan_xlsx(plans: list[PlanReport], msgs: Messages, as_of: str, county
     """The ledger workbook: one sheet per school (with a county sheet first when ``county`` is given)."""
     from openpyxl import Workbook
 
-    from dangjian_audit.reporters.county import _fixed_zip_dates
+    from dangjian_audit.reporters._county import _fixed_zip_dates
 
     wb = Workbook()
     wb.remove(wb.active)

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
-from dangjian_audit.reporters.json_reporter import dumps
+from dangjian_audit.reporters.json_format import dumps
 
 
 def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, Any]:
