@@ -170,3 +170,24 @@ def test_score_target_and_unreachable_reason() -> None:
     assert code == 1 and not plan.reachable
     assert plan.reasons and "at most" in plan.reasons[0]
     assert {b.reason_code for b in plan.blocked} <= {"units_past", "period_over", "veto_triggered"}
+
+
+def test_batch_plan_writes_the_county_ledger(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, _, err = run_cli(["batch", *(str(p) for p in sorted(EXAMPLES.glob("*.yaml"))), "--plan", "--out", str(out),
+                            "--as-of", "2025-03-01", "-j", "1"])
+    assert code in (0, 1), err
+    data = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    county = {c["code"]: c for c in data["county"]}
+    assert county["610924-0315"]["gaps"] == {"county": 9, "city": 13, "province": 18}
+    assert county["610924-0315"]["reachable"] == "province"
+    assert len(data["schools"]) == len(SCHOOLS)
+    with zipfile.ZipFile(out / "plan.xlsx") as zf:
+        workbook = zf.read("xl/workbook.xml").decode("utf-8")
+    assert workbook.count("<sheet ") == len(SCHOOLS) + 1 and "全县整改台账汇总" in workbook
+    assert "# 全县整改台账汇总" in (out / "plan.md").read_text(encoding="utf-8")
+
+
+def test_batch_plan_needs_out() -> None:
+    code, _, err = run_cli(["batch", "examples", "--plan"])
+    assert code == 2 and "[usage_plan_needs_out]" in err

@@ -187,3 +187,20 @@ def plan_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: 
     sc = score(ruleset, evaluations)
     report = build_report(ruleset, evidence, evaluations, sc, display, as_of, msgs)
     return build_plan(ruleset, evidence, evaluations, sc, report, target, as_of, msgs, previous)
+
+
+def audit_and_plan(ruleset: Ruleset, path: Path, display: str, as_of: dt.date,
+                   msgs: Messages) -> tuple[SchoolReport, PlanReport, tuple[tuple[str, int | None], ...]]:
+    """One school for ``batch --plan``: its report, its plan for the next level up, and for each
+    level the number of gaps to close for it this period (None: not reachable this period)."""
+    evidence = load_evidence(path, display, as_of)
+    evaluations = evaluate(ruleset, evidence, as_of)
+    sc = score(ruleset, evaluations)
+    report = build_report(ruleset, evidence, evaluations, sc, display, as_of, msgs)
+    plan = build_plan(ruleset, evidence, evaluations, sc, report, None, as_of, msgs)
+    gaps = planning.find_gaps(ruleset, evidence, evaluations, sc, as_of)
+    levels = []
+    for level in sorted(ruleset.scoring.levels, key=lambda lv: lv.min):
+        solution = planning.solve(ruleset, evaluations, sc, gaps, planning.Target(level.min, level))
+        levels.append((level.id, len(solution.chosen) if solution.reachable else None))
+    return report, plan, tuple(levels)

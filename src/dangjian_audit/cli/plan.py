@@ -32,6 +32,7 @@ from dangjian_audit.cli.common import (
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
+    from dangjian_audit.models.county import CountySummary
     from dangjian_audit.models.plan import PlanReport
     from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.planning import Target
@@ -144,3 +145,20 @@ def plan(
     if output is not None:
         err(msgs.fmt("plan", "written", {"path": str(output)}))
     raise typer.Exit(0 if report.reachable else 1)
+
+
+def write_county_plan(summary: CountySummary, ruleset: Ruleset, msgs: Messages, out: Path, as_of: str) -> None:
+    """``batch --plan --out DIR``: plan.xlsx (a county sheet, then one sheet per school), plan.md and plan.json."""
+    from dangjian_audit.reporters import _plan as plan_ledger
+
+    levels = sorted(ruleset.scoring.levels, key=lambda lv: lv.min)
+    names: dict[str, str] = {lv.id: lv.name.get(msgs.lang) for lv in levels}
+    plans, county = plan_ledger.county_plan_rows([row for _, row in summary.ranking], names)
+    outputs: list[tuple[str, str | bytes]] = [
+        ("plan.xlsx", plan_ledger.render_plan_xlsx(plans, msgs, as_of, county, names)),
+        ("plan.md", plan_ledger.render_county_plan_markdown(plans, county, names, msgs)),
+        ("plan.json", plan_ledger.render_plan_json(plans, county)),
+    ]
+    for name, rendered in outputs:
+        write(rendered, None, out / name, msgs)
+        err(msgs.ui("written", path=str(out / name)))

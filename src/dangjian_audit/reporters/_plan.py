@@ -228,6 +228,7 @@ def _county_sheet(wb: Any, title: str, county: list[CountyPlanRow], level_names:
                            for lv in level_names]
         ws.append([row.code, row.name, float(row.total), level_names.get(row.level or "", msgs.ui("level_none")),
                    level_names.get(row.reachable or "", p("not_reachable")), *gaps])
+        ws.cell(ws.max_row, 3).number_format = "0.00"
     for k, width in enumerate((16, 28, 10, 18, 20, *([16] * len(level_names))), 1):
         ws.column_dimensions[get_column_letter(k)].width = width
     ws.freeze_panes = "A2"
@@ -262,3 +263,24 @@ def render_plan_xlsx(plans: list[PlanReport], msgs: Messages, as_of: str, county
     buffer = io.BytesIO()
     wb.save(buffer)
     return _fixed_zip_dates(buffer.getvalue(), stamp)
+
+
+def county_plan_rows(rows: Any, level_names: dict[str, str]) -> tuple[list[PlanReport], list[CountyPlanRow]]:
+    """The plans and county sheet rows of ``batch --plan`` from school rows that carry their plans."""
+    plans: list[PlanReport] = []
+    county: list[CountyPlanRow] = []
+    for row in rows:
+        if row.plan is None:
+            continue
+        plans.append(PlanReport.model_validate_json(row.plan))
+        gaps = dict(row.plan_levels)
+        reachable = [lv for lv in level_names if gaps.get(lv) is not None]
+        county.append(CountyPlanRow(code=row.code, name=row.name, total=str(row.total), level=row.level,
+                                    reachable=reachable[-1] if reachable else None, gaps=gaps))
+    return plans, county
+
+
+def render_county_plan_markdown(plans: list[PlanReport], county: list[CountyPlanRow], level_names: dict[str, str],
+                                msgs: Messages) -> str:
+    return environment().get_template("county_plan.md.j2").render(
+        plans=plans, county=county, level_names=level_names, **_tools(msgs))
