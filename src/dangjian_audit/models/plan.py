@@ -1,15 +1,14 @@
 """Result models of a rectification plan (整改台账): what the planner produces and the ledger reporters read.
 
-The JSON ledger is ``PlanReport.model_dump(mode="json")``; points are decimals written as strings.
+The JSON ledger is ``PlanReport.model_dump(mode="json")``; points are exact decimals, JSON numbers.
 A later run reads it back (``plan --previous``) to mark rows whose gap has been closed.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Literal
 
-from dangjian_audit.models.result import CatalogRef, Frozen, Named, PeriodRef, SchoolRef, Status
+from dangjian_audit.models.result import CatalogRef, Frozen, Named, PeriodRef, Points, SchoolRef, Status
 
 LedgerStatus = Literal["open", "in_progress", "done"]
 LEDGER_STATUSES: tuple[LedgerStatus, ...] = ("open", "in_progress", "done")
@@ -33,7 +32,7 @@ class PlanRow(Frozen):
     deadline: str
     # the suggested deadline falls after the end of the period
     late: bool
-    regained: Decimal
+    regained: Points
     # why the target needs this gap closed whatever it costs (a message), or None
     required: str | None
     ledger_status: LedgerStatus
@@ -49,7 +48,7 @@ class BlockedGap(Frozen):
     title: str
     status: Status
     status_label: str
-    lost: Decimal
+    lost: Points
     reason_code: Literal["veto_triggered", "units_past", "period_over"]
     reason: str
     units: list[str]
@@ -59,7 +58,7 @@ class PlanTarget(Frozen):
     kind: Literal["level", "score"]
     id: str | None
     name: str
-    line: Decimal
+    line: Points
 
 
 class PlanReport(Frozen):
@@ -78,10 +77,10 @@ class PlanReport(Frozen):
     # the target is met already: nothing to close
     reached: bool
     reasons: list[str]
-    total_before: Decimal
-    total_after: Decimal | None
+    total_before: Points
+    total_after: Points | None
     # the highest total reachable by closing every gap that can still be closed this period
-    best_total: Decimal
+    best_total: Points
     level_before: Named | None
     level_after: Named | None
     gaps_closed: int
