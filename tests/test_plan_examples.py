@@ -191,3 +191,22 @@ def test_batch_plan_writes_the_county_ledger(tmp_path: Path) -> None:
 def test_batch_plan_needs_out() -> None:
     code, _, err = run_cli(["batch", "examples", "--plan"])
     assert code == 2 and "[usage_plan_needs_out]" in err
+
+
+@pytest.mark.parametrize("school", SCHOOLS)
+def test_report_path_to_next_level_agrees_with_the_plan(school: str) -> None:
+    from dangjian_audit.report import audit_file
+
+    ruleset = load_ruleset()
+    source = EXAMPLES / f"{school}.yaml"
+    msgs = Messages("zh")
+    report = audit_file(ruleset, source, str(source), AS_OF, msgs)
+    plan = plan_file(ruleset, source, str(source), AS_OF, msgs)
+    if report.level is not None and report.level.id == "province":
+        assert report.next_level is None
+        return
+    path = report.next_level
+    assert path is not None and path.target.id == plan.target.id and path.reachable == plan.reachable
+    assert path.gaps == plan.gaps_closed
+    assert [s.id for s in path.steps] == [r.indicator for r in plan.rows][:3]
+    assert path.more == max(0, plan.gaps_closed - 3)

@@ -20,7 +20,7 @@ from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.plan import LEDGER_STATUSES, BlockedGap, LedgerStatus, PlanReport, PlanRow, PlanTarget
 from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
-from dangjian_audit.report import build_report
+from dangjian_audit.report import build_report, reason_texts
 from dangjian_audit.schema import field_texts
 from dangjian_audit.scoring import Score, score
 
@@ -161,8 +161,7 @@ def build_plan(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluatio
             lost=q(g.gain), reason_code=g.blocked,
             reason=msgs.fmt("plan", f"blocked_{g.blocked}", {"units": msgs.ui("reason_separator").join(units)}),
             units=units))
-    reasons = [msgs.fmt("plan", key, dict(args) | {"why": msgs.get("plan", f"blocked_short_{args['why']}")}
-                        if "why" in args else args) for key, args in solution.reasons]
+    reasons = reason_texts(solution.reasons, msgs)
     after = solution.score
     reached = solution.reachable and not solution.chosen
     shown = {r.indicator for r in rows}
