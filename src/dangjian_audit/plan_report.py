@@ -11,24 +11,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from dangjian_audit import __version__, planning
+from dangjian_audit import planning
+from dangjian_audit._version import __version__
 from dangjian_audit.engine import Evaluation, evaluate
 from dangjian_audit.formatting import q
-from dangjian_audit.i18n import Messages
+from dangjian_audit.i18n import Messages, table
 from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.plan import LEDGER_STATUSES, BlockedGap, LedgerStatus, PlanReport, PlanRow, PlanTarget
 from dangjian_audit.models.result import IndicatorResult, Named, SchoolReport
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.report import build_report, reason_texts
-from dangjian_audit.schema import field_texts
 from dangjian_audit.scoring import Score, score
 
 MAX_PROBLEMS = 3
 
 
 def _section_label(section: str, lang: str) -> str:
-    fields = field_texts(lang).get("Evidence", {}).get("fields", {})
+    fields = table("fields", lang).get("Evidence", {}).get("fields", {})
     head = section.split(".")[0]
     entry = fields.get(head)
     return str(entry["title"]) if isinstance(entry, dict) and "title" in entry else head
