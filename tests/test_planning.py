@@ -7,11 +7,15 @@ import dataclasses
 import datetime as dt
 import itertools
 import random
+import shutil
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from dangjian_audit import planning
 from dangjian_audit.engine import Evaluation, evaluate
@@ -105,3 +109,50 @@ def test_triggered_veto_blocks_every_level(ruleset: Ruleset) -> None:
         assert solution.reasons[0][0] == "reason_veto"
     # a total at or below the veto cap stays reachable
     assert planning.solve(ruleset, evaluations, sc, gaps, planning.Target(Decimal(50))).reachable
+
+
+def _variant(tmp_path: Path, drop: Callable[[dict[str, Any]], bool], section: str = "meetings") -> Path:
+    data = yaml.safe_load(BASE.read_text(encoding="utf-8"))
+    data[section] = [r for r in data[section] if not drop(r)]
+    path = tmp_path / "school.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _gaps(ruleset: Ruleset, path: Path, as_of: dt.date) -> dict[str, planning.Gap]:
+    evidence = load_evidence(path, str(path), as_of)
+    evaluations = evaluate(ruleset, evidence, as_of)
+    return {g.id: g for g in planning.find_gaps(ruleset, evidence, evaluations, score(ruleset, evaluations), as_of)}
+
+
+def test_a_missed_month_cannot_be_made_up(ruleset: Ruleset, tmp_path: Path) -> None:
+    path = _variant(tmp_path, lambda m: m["kind"] == "theme_day" and str(m["date"]).startswith("2024-10"))
+    gap = _gaps(ruleset, path, AS_OF)["JC-08"]
+    assert gap.blocked == "units_past" and gap.units == ("2024-10",)
+
+
+def test_a_share_of_weeks_can_still_be_reached(ruleset: Ruleset, tmp_path: Path) -> None:
+    # 90% of school weeks is enough: two missed weeks early in the year can be outweighed by the weeks to come
+    def early_flag(r: dict[str, Any]) -> bool:
+        return r.get("kind") == "flag_ceremony" and str(r["date"]) < "2024-09-16"
+
+    path = _variant(tmp_path, early_flag, "activities")
+    gaps = _gaps(ruleset, path, dt.date(2024, 10, 1))
+    assert "SZ-08" in gaps and gaps["SZ-08"].blocked is None
+    # and by the end of the year the weeks to come have made it up: the indicator is met
+    assert "SZ-08" not in _gaps(ruleset, path, dt.date(2025, 8, 31))
+
+
+def test_unknown_owner_is_a_catalog_error(tmp_path: Path) -> None:
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.loading.catalog import default_catalog_dir
+
+    catalog = tmp_path / "indicators"
+    shutil.copytree(default_catalog_dir(), catalog)
+    fz = catalog / "FZ.yaml"
+    fz.write_text(fz.read_text(encoding="utf-8").replace("owner: principals_office", "owner: janitor", 1),
+                  encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_ruleset(catalog)
+    assert [d.code for d in caught.value.diagnostics] == ["catalog_unknown_owner"]
+    assert caught.value.diagnostics[0].line is not None
