@@ -210,3 +210,11 @@ def test_report_path_to_next_level_agrees_with_the_plan(school: str) -> None:
     assert path.gaps == plan.gaps_closed
     assert [s.id for s in path.steps] == [r.indicator for r in plan.rows][:3]
     assert path.more == max(0, plan.gaps_closed - 3)
+
+
+def test_catalog_show_names_owner_effort_and_lead_time() -> None:
+    code, out, _ = run_cli(["catalog", "show", "JC-03", "--lang", "en"])
+    assert code == 0 and "owner Organization committee member · effort High · lead time 90 days" in out
+    code, out, _ = run_cli(["catalog", "show", "JC-03", "--format", "json"])
+    data = json.loads(out)
+    assert (data["owner"]["id"], data["effort"]["id"], data["lead_days"]) == ("organization_member", "high", 90)
