@@ -218,3 +218,33 @@ def test_catalog_show_names_owner_effort_and_lead_time() -> None:
     code, out, _ = run_cli(["catalog", "show", "JC-03", "--format", "json"])
     data = json.loads(out)
     assert (data["owner"]["id"], data["effort"]["id"], data["lead_days"]) == ("organization_member", "high", 90)
+
+
+def test_previous_xlsx_carries_the_statuses_set_in_the_drop_down(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    ledger = tmp_path / "ledger.xlsx"
+    args = ["plan", "examples/county-houliu-primary.yaml", "--as-of", "2025-03-01"]
+    assert run_cli([*args, "-f", "xlsx", "-o", str(ledger)])[0] == 0
+    wb = load_workbook(ledger)
+    ws = wb.worksheets[0]
+    first, second = ws["A2"].value, ws["A3"].value
+    ws["K2"] = "整改中"
+    wb.save(ledger)
+    code, out, err = run_cli([*args, "-f", "json", "--previous", str(ledger)])
+    assert code == 0, err
+    rows = {r.row_id: r for r in PlanReport.model_validate(json.loads(out)).rows}
+    assert rows[first].ledger_status == "in_progress" and rows[second].ledger_status == "open"
+
+
+def test_previous_ledger_of_another_school_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "other.json"
+    code, out, _ = run_cli(["plan", "examples/county-houliu-primary.yaml", "-f", "json", "--as-of", "2025-03-01"])
+    other.write_text(out, encoding="utf-8")
+    code, _, err = run_cli(["plan", "examples/city-jiangbei-primary.yaml", "--previous", str(other),
+                            "--as-of", "2025-03-01"])
+    assert code == 3 and "[previous_other_school]" in err
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    code, _, err = run_cli(["plan", "examples/city-jiangbei-primary.yaml", "--previous", str(broken)])
+    assert code == 3 and "[previous_unreadable]" in err and "Traceback" not in err

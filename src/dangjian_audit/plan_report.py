@@ -7,15 +7,21 @@ the search itself is :mod:`dangjian_audit.planning`.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from dangjian_audit import planning
 from dangjian_audit._version import __version__
+from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.engine import Evaluation, evaluate
+from dangjian_audit.errors import InputError
 from dangjian_audit.formatting import q
-from dangjian_audit.i18n import Messages, table
+from dangjian_audit.i18n import LANGS, Messages, table
 from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.plan import LEDGER_STATUSES, BlockedGap, LedgerStatus, PlanReport, PlanRow, PlanTarget
@@ -98,7 +104,12 @@ def _ledger_labels(msgs: Messages) -> dict[str, str]:
 
 def build_plan(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score,
                report: SchoolReport, target: planning.Target | None, as_of: dt.date, msgs: Messages,
-               previous: PlanReport | None = None) -> PlanReport:
+               previous: dict[str, LedgerStatus] | None = None) -> PlanReport:
+    """The ledger for ``target`` (default: the next level up).
+
+    ``previous`` holds an earlier ledger's statuses by row id (``<school code>-<indicator id>``):
+    rows whose gap has been closed since come back as done, open ones keep their status.
+    """
     lang = msgs.lang
     target = target or planning.default_target(ruleset, sc)
     gaps = planning.find_gaps(ruleset, evidence, evaluations, sc, as_of)
@@ -135,21 +146,22 @@ def build_plan(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluatio
         )
 
     chosen = sorted(solution.chosen, key=lambda i: (-gap_by_id[i].gain, i))
-    old = {r.indicator: r for r in previous.rows} if previous is not None else {}
+    prefix = f"{code}-"
+    old = {rid.removeprefix(prefix): status for rid, status in (previous or {}).items() if rid.startswith(prefix)}
     rows = []
     for ind_id in chosen:
         carried = old.get(ind_id)
-        in_progress = carried is not None and carried.ledger_status == "in_progress"
+        in_progress = carried == "in_progress"
         status: LedgerStatus = "in_progress" if in_progress else "open"
         rows.append(row(ind_id, status, True))
     open_ids = {g.id for g in gaps}
-    for ind_id, old_row in old.items():
+    for ind_id, old_status in sorted(old.items()):
         if ind_id in solution.chosen or ind_id not in by_id:
             continue
         if ind_id not in open_ids:
             rows.append(row(ind_id, "done", False))  # the gap has been closed since the previous plan
         elif gap_by_id[ind_id].blocked is None:
-            rows.append(row(ind_id, old_row.ledger_status if old_row.ledger_status != "done" else "open", False))
+            rows.append(row(ind_id, old_status if old_status != "done" else "open", False))
     blocked = []
     for g in gaps:
         if g.blocked is None:
@@ -179,7 +191,8 @@ def build_plan(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluatio
 
 
 def plan_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
-              target: planning.Target | None = None, previous: PlanReport | None = None) -> PlanReport:
+              target: planning.Target | None = None,
+              previous: dict[str, LedgerStatus] | None = None) -> PlanReport:
     """Load, evaluate, score and plan one evidence file (raises InputError when invalid)."""
     evidence = load_evidence(path, display, as_of)
     evaluations = evaluate(ruleset, evidence, as_of)
@@ -203,3 +216,61 @@ def audit_and_plan(ruleset: Ruleset, path: Path, display: str, as_of: dt.date,
         solution = planning.solve(ruleset, evaluations, sc, gaps, planning.Target(level.min, level))
         levels.append((level.id, len(solution.chosen) if solution.reachable else None))
     return report, plan, tuple(levels)
+
+
+ROW_ID = re.compile(r"^(?P<code>.+)-(?P<indicator>[A-Z]{2}-\d{2})$")
+STATUS_COLUMN = 10  # K: the ledger's status column (reporters/_plan.py)
+
+
+def _status_labels() -> dict[str, LedgerStatus]:
+    out: dict[str, LedgerStatus] = {}
+    for lang in LANGS:
+        msgs = Messages(lang)
+        for status in LEDGER_STATUSES:
+            out[msgs.get("plan", f"ledger_{status}")] = status
+    return out
+
+
+def read_previous(path: Path) -> dict[str, LedgerStatus]:
+    """An earlier ledger's statuses by row id: a plan's JSON (one school or ``batch --plan``'s) or its
+    XLSX, where the school may have set the status column's drop-down. Raises InputError when unreadable."""
+    try:
+        if path.suffix.lower() == ".xlsx":
+            return _previous_xlsx(path)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        plans = data["schools"] if isinstance(data, dict) and "schools" in data else [data]
+        out: dict[str, LedgerStatus] = {}
+        for item in plans:
+            plan = PlanReport.model_validate(item)
+            out |= {r.row_id: r.ledger_status for r in plan.rows}
+        return out
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
+        if isinstance(exc, ValidationError):
+            first = exc.errors(include_url=False)[0]
+            reason = ".".join(str(x) for x in first["loc"]) + ": " + first["msg"]
+        raise InputError([Diagnostic(str(path), "previous_unreadable", {"reason": reason})]) from None
+
+
+def _previous_xlsx(path: Path) -> dict[str, LedgerStatus]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    labels = _status_labels()
+    out: dict[str, LedgerStatus] = {}
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError) as exc:
+        raise ValueError(str(exc) or type(exc).__name__) from None
+    try:
+        for ws in wb.worksheets:
+            for values in ws.iter_rows(values_only=True):
+                if len(values) <= STATUS_COLUMN or not isinstance(values[0], str) or not ROW_ID.match(values[0]):
+                    continue
+                label = values[STATUS_COLUMN]
+                out[values[0]] = labels.get(str(label).strip(), "open") if label is not None else "open"
+    finally:
+        wb.close()
+    return out

@@ -33,7 +33,6 @@ from dangjian_audit.cli.common import (
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
     from dangjian_audit.models.county import CountySummary
-    from dangjian_audit.models.plan import PlanReport
     from dangjian_audit.models.ruleset import Ruleset
     from dangjian_audit.planning import Target
 
@@ -69,27 +68,6 @@ def parse_target(value: str | None, ruleset: Ruleset, msgs: Messages) -> Target 
     return planning.Target(line.quantize(Decimal("0.01")))
 
 
-def load_previous(path: Path, msgs: Messages) -> PlanReport:
-    """A plan written earlier by ``plan --format json``; a bad file is an input error (exit 3)."""
-    import json
-
-    from pydantic import ValidationError
-
-    from dangjian_audit.models.plan import PlanReport
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return PlanReport.model_validate(data)
-    except (OSError, UnicodeDecodeError, ValueError, ValidationError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc).splitlines()[0]
-        if isinstance(exc, ValidationError):
-            first = exc.errors(include_url=False)[0]
-            reason = ".".join(str(x) for x in first["loc"]) + ": " + first["msg"]
-        sys.stderr.write(f"{path}: error [previous_unreadable] "
-                         + msgs.fmt("plan", "previous_unreadable", {"reason": reason}) + "\n")
-        raise typer.Exit(3) from None
-
-
 @app.command("plan", epilog=EXIT_HELP)
 def plan(
     file: Annotated[Path, typer.Argument(help="Evidence YAML file.", show_default=False)],
@@ -98,7 +76,8 @@ def plan(
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Ledger format.")] = PlanFormat.text,
     output: OutputOpt = None,
     previous: Annotated[Path | None, typer.Option(
-        "--previous", help="An earlier plan (JSON): rows whose gap is now closed are marked done.")] = None,
+        "--previous", help="An earlier ledger (its JSON or XLSX): closed gaps are marked done, statuses carried.")
+    ] = None,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
@@ -109,8 +88,9 @@ def plan(
     Exit codes: 0 the target is reached or reachable this period, 1 not reachable this period,
     2 usage error, 3 invalid input.
     """
+    from dangjian_audit.diagnostics import Diagnostic
     from dangjian_audit.errors import InputError
-    from dangjian_audit.plan_report import plan_file
+    from dangjian_audit.plan_report import plan_file, read_previous
     from dangjian_audit.reporters import _plan as plan_ledger
 
     msgs = messages(lang)
@@ -119,16 +99,16 @@ def plan(
         raise usage(msgs, "usage_needs_output", format=format.value)
     ruleset = load_ruleset(catalog, profile, msgs)
     wanted = parse_target(target, ruleset, msgs)
-    old = load_previous(previous, msgs) if previous is not None else None
     try:
+        old = read_previous(previous) if previous is not None else None
         report = plan_file(ruleset, file, str(file), day, msgs, wanted, old)
     except InputError as exc:
         for d in exc.diagnostics:
             err(d.render(msgs))
         raise typer.Exit(3) from None
-    if old is not None and old.school.code != report.school.code:
-        sys.stderr.write(f"{previous}: error [previous_other_school] " + msgs.fmt(
-            "plan", "previous_other_school", {"code": old.school.code, "expected": report.school.code}) + "\n")
+    if old and not any(rid.startswith(f"{report.school.code}-") for rid in old):
+        # a ledger of another school: nothing would carry over, which is surely a mistake
+        err(Diagnostic(str(previous), "previous_other_school", {"code": report.school.code}).render(msgs))
         raise typer.Exit(3)
     rendered: str | bytes
     if format is PlanFormat.xlsx:
