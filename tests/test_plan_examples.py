@@ -248,3 +248,17 @@ def test_previous_ledger_of_another_school_is_refused(tmp_path: Path) -> None:
     broken.write_bytes(b"not a workbook")
     code, _, err = run_cli(["plan", "examples/city-jiangbei-primary.yaml", "--previous", str(broken)])
     assert code == 3 and "[previous_unreadable]" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_plan_text(lang: str) -> None:
+    msgs = Messages(lang)
+    code, out, _ = run_cli(["plan", "examples/county-houliu-primary.yaml", "--as-of", "2025-03-01", "--lang", lang])
+    assert code == 0
+    assert out.startswith(msgs.fmt("plan", "heading", {"name": "石泉县后柳镇中心小学", "code": "610924-0315"}))
+    assert msgs.fmt("plan", "blocked_heading") in out and "610924-0315-JC-11" in out
+    code, out, _ = run_cli(["plan", "examples/veto-chengguan-no2-junior.yaml", "--as-of", "2025-12-31", "--lang", lang])
+    assert code == 1 and msgs.fmt("plan", "summary_unreachable") in out and "FZ-06" in out
+    code, out, _ = run_cli(["plan", "examples/province-chengguan-middle.yaml", "--as-of", "2025-12-31", "--lang", lang,
+                            "--target", "90"])
+    assert code == 0 and msgs.fmt("plan", "summary_reached", {"total": "99.50"}) in out
