@@ -14,8 +14,10 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from dangjian_audit.formatting import json_number
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.plan import LEDGER_STATUSES, PlanReport
 from dangjian_audit.reporters._jinja import environment
@@ -31,7 +33,7 @@ class CountyPlanRow:
 
     code: str
     name: str
-    total: str
+    total: Decimal
     level: str | None
     reachable: str | None
     gaps: dict[str, int | None]
@@ -61,7 +63,7 @@ def render_plan_json(plans: list[PlanReport], county: list[CountyPlanRow] | None
     data: Any = [p.model_dump(mode="json") for p in plans]
     if county is not None:
         data = {"format_version": 1, "kind": "county_rectification_plan",
-                "county": [vars(c) for c in county], "schools": data}
+                "county": [{k: json_number(v) for k, v in vars(c).items()} for c in county], "schools": data}
     elif len(data) == 1:
         data = data[0]
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -275,7 +277,7 @@ def county_plan_rows(rows: Any, level_names: dict[str, str]) -> tuple[list[PlanR
         plans.append(PlanReport.model_validate_json(row.plan))
         gaps = dict(row.plan_levels)
         reachable = [lv for lv in level_names if gaps.get(lv) is not None]
-        county.append(CountyPlanRow(code=row.code, name=row.name, total=str(row.total), level=row.level,
+        county.append(CountyPlanRow(code=row.code, name=row.name, total=row.total, level=row.level,
                                     reachable=reachable[-1] if reachable else None, gaps=gaps))
     return plans, county
 
