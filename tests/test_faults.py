@@ -131,10 +131,12 @@ def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path, monk
     assert code in (0, 1), err
 
 
-def test_same_limit_for_check_and_batch(tmp_path: Path) -> None:
+def test_same_limit_for_check_batch_and_plan(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_bytes(b"# " + b"x" * 2000 + b"\n")
     code, _, err = run_cli(["batch", str(tmp_path), "--as-of", "2025-12-31", "--max-file-size", "1000", "-j", "1"])
+    assert code == 3 and "[file_too_large]" in err
+    code, _, err = run_cli(["plan", str(path), "--as-of", "2025-12-31", "--max-file-size", "1000"])
     assert code == 3 and "[file_too_large]" in err
 
 
