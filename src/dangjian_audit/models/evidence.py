@@ -36,10 +36,10 @@ from dangjian_audit import limits as lim
 
 # ---------------------------------------------------------------- text
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
-# and isolates that reorder what a reader sees (U+202A-202E, U+2066-2069)
-_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, the line and paragraph separators (U+2028-2029),
+# and the bidi embeddings, overrides and isolates that reorder what a reader sees (U+202A-202E, U+2066-2069)
+_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _refuse_controls(pattern: re.Pattern[str]) -> Any:
