@@ -75,11 +75,14 @@ class _Checker:
         line, col, _ = locate(self.text, loc)
         self.diags.append(Diagnostic(self.display, code, args, line, col))
 
-    def part(self, loc: tuple[Any, ...], part: int | None, whole: int | None, whole_field: str) -> None:
-        """``part`` (at ``loc``) must not exceed ``whole`` (named ``whole_field``)."""
-        if part is not None and whole is not None and part > whole:
-            self.at(loc, "part_exceeds_whole", field=_name(loc), value=part,
-                    whole_field=whole_field, whole=whole)
+    def part(self, loc: tuple[Any, ...], part: int | None, whole: int | None, whole_field: str,
+             name: str | None = None) -> bool:
+        """``part`` (at ``loc``, or named ``name``) must not exceed ``whole`` (named ``whole_field``)."""
+        if part is None or whole is None or part <= whole:
+            return True
+        self.at(loc, "part_exceeds_whole", field=name or _name(loc), value=part, whole_field=whole_field,
+                whole=whole)
+        return False
 
     def order(self, loc: tuple[Any, ...], early: dt.date | None, late: dt.date | None, early_field: str) -> None:
         """The date at ``loc`` must not precede ``early`` (named ``early_field``)."""
@@ -156,12 +159,13 @@ def _parts(c: _Checker) -> None:
     if ap is not None:
         c.part(("appraisal", "members"), ap.members, declared, "organization.formal_members + probationary_members")
         if ev.members is not None:
-            c.part(("appraisal", "members"), ap.members, len(ev.members), "members (listed)")
+            c.part(("appraisal", "members"), ap.members, len(ev.members), "members[*]")
         c.part(("appraisal", "assessed"), ap.assessed, ap.members, "appraisal.members")
-        c.part(("appraisal", "excellent"), ap.excellent, ap.assessed, "appraisal.assessed")
-        c.part(("appraisal", "unqualified"), ap.unqualified, ap.assessed, "appraisal.assessed")
-        c.part(("appraisal", "unqualified"), ap.excellent + ap.unqualified, ap.assessed,
-               "appraisal.assessed (excellent + unqualified)")
+        alone = c.part(("appraisal", "excellent"), ap.excellent, ap.assessed, "appraisal.assessed")
+        alone &= c.part(("appraisal", "unqualified"), ap.unqualified, ap.assessed, "appraisal.assessed")
+        if alone:
+            c.part(("appraisal", "unqualified"), ap.excellent + ap.unqualified, ap.assessed, "appraisal.assessed",
+                   name="appraisal.excellent + appraisal.unqualified")
         c.part(("appraisal", "followups"), ap.followups, ap.members, "appraisal.members")
     staff_total = ev.staff.total if ev.staff is not None else ev.school.staff_total
     if ev.staff is not None:
