@@ -157,7 +157,8 @@ def test_bad_summaries_are_input_errors(tmp_path: Path, content: str, detail: st
 def test_readme_year_on_year_commands_run(tmp_path: Path) -> None:
     """The README's year-on-year commands, as written (output folders moved to a temporary directory)."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("### Year on year"):text.index("### Benchmarks")]
+    start = text.index("### Year on year")
+    section = text[start:text.index("\n### ", start)]
     commands = [" ".join(block.replace("\\\n", " ").split())
                 for block in re.findall(r"```bash\n(.*?)```", section, flags=re.S)]
     lines = [ln for block in commands for ln in re.split(r"(?= dangjian-audit )|\n", block) if ln.strip()]

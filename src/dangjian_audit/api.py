@@ -32,12 +32,14 @@ def load_catalog(directory: str | Path | None = None, profile: str | Path | None
 
 
 def audit(evidence: str | Path, catalog: Ruleset | None = None, as_of: dt.date | str | None = None,
-          lang: str = "zh", display: str | None = None, waivers: WaiverSet | None = None) -> SchoolReport:
+          lang: str = "zh", display: str | None = None, max_bytes: int | None = None,
+          waivers: WaiverSet | None = None) -> SchoolReport:
     """Score one evidence file: the school's report, with every finding in ``lang`` (``zh`` or ``en``).
 
     ``as_of`` is the audit date (default: today); ``display`` is the path shown in findings
-    (default: ``evidence`` as given); ``waivers`` (from :func:`dangjian_audit.waivers.load_waivers`) excuses
-    indicators for this school.
+    (default: ``evidence`` as given); a file over ``max_bytes`` (default: 8 MB, or the environment's
+    ``DANGJIAN_AUDIT_MAX_FILE_BYTES``) is refused before it is read; ``waivers`` (from
+    :func:`dangjian_audit.waivers.load_waivers`) excuses indicators for this school.
     """
     from dangjian_audit.report import audit_file
 
@@ -45,4 +47,4 @@ def audit(evidence: str | Path, catalog: Ruleset | None = None, as_of: dt.date |
     ruleset = catalog if catalog is not None else load_catalog()
     path = Path(evidence)
     return audit_file(ruleset, path, display if display is not None else str(evidence), day, Messages(lang),
-                      waivers)
+                      max_bytes=max_bytes, waivers=waivers)

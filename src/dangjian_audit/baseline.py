@@ -199,7 +199,8 @@ def load_baseline(path: Path, ruleset: Ruleset, msgs: Messages, waivers: WaiverS
     display = display or str(path)
     if path.suffix.lower() == ".json":
         return read_report(path, display)
-    evidence = load_evidence(path, display)
+    known = [i for ci in ruleset.indicators for i in (ci.indicator.id, *ci.indicator.aliases)]
+    evidence = load_evidence(path, display, None, known)
     as_of: dt.date = evidence.period.end
     return assemble(ruleset, evidence, evaluate(ruleset, evidence, as_of), display, as_of, msgs, waivers)
 

@@ -31,6 +31,7 @@ from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError, OutputError
 from dangjian_audit.gates import Gate, gate_reasons
 from dangjian_audit.i18n import Messages
+from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
 from dangjian_audit.models.result import STATUS_KINDS
 from dangjian_audit.models.ruleset import Ruleset
@@ -42,8 +43,9 @@ if TYPE_CHECKING:
     from dangjian_audit.trend import TrendTracker
 
 # Evidence files are 15-40 KB. A file hundreds of times larger is not evidence, and parsing it
-# would hold a worker for minutes and gigabytes, so it is reported instead of read.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+# would hold a worker for minutes and gigabytes, so it is reported instead of read: the limit is the
+# same for every command (limits.py), and read_text applies it before reading.
+MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES
 # Below this many files the pool's start-up (0.05 s with fork, 0.3-0.4 s with spawn) costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARTIAL_PREFIX = ".partial-"
@@ -69,6 +71,9 @@ class BatchOptions:
     fail_on_veto: bool = True
     min_level: str | None = None
     reports_dir: str | None = None
+    max_file_bytes: int | None = None  # None: the limit in force (limits.max_file_bytes)
+    # batch --plan: plan every school's rectification (next level up) as well
+    plan: bool = False
     waivers: str | None = None  # issue 11: the waivers file, loaded once per worker
 
 
@@ -107,17 +112,16 @@ def init_worker(options: BatchOptions) -> None:
 
 
 def _precheck(source: str) -> None:
-    """Refuse what must not be read: FIFOs and devices (a read would block) and huge files."""
+    """A folder among the inputs is one discover() could not list: an unreadable input, never skipped.
+
+    Files are checked by read_text (regular files only, opened without blocking, size before reading).
+    """
     try:
         st = os.stat(source)
     except OSError:
         return  # read_text reports it with the right code
     if stat.S_ISDIR(st.st_mode):
-        return
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError([Diagnostic(source, "not_regular_file")])
-    if st.st_size > MAX_FILE_BYTES:
-        raise InputError([Diagnostic(source, "file_too_large", {"size": st.st_size, "limit": MAX_FILE_BYTES})])
+        raise InputError([Diagnostic(source, "unreadable_folder")])
 
 
 def score_file(item: tuple[int, str]) -> Row:
@@ -130,7 +134,14 @@ def score_file(item: tuple[int, str]) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs, state.waivers)
+        if opts.plan:
+            from dangjian_audit.plan_report import audit_and_plan
+
+            report, plan, levels = audit_and_plan(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                                  max_bytes=opts.max_file_bytes)
+        else:
+            report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                max_bytes=opts.max_file_bytes, waivers=state.waivers)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
@@ -150,6 +161,8 @@ def score_file(item: tuple[int, str]) -> Row:
         statuses="".join(STATUS_KINDS[i.status].letter for i in report.indicators),
         gate=tuple(reasons),
     )
+    if opts.plan:
+        row.plan, row.plan_levels = plan.model_dump_json(), levels
     if opts.reports_dir is not None:
         from dangjian_audit.models.result import CheckRun
         from dangjian_audit.reporters import RenderOptions, formats, join

@@ -16,6 +16,7 @@ from dangjian_audit.cli.common import (
     FailUnderOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
@@ -53,6 +54,10 @@ def batch(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
+    plan: Annotated[bool, typer.Option(
+        "--plan", help="With --out: also write the county's rectification ledger (plan.xlsx, plan.md, plan.json).")
+    ] = False,
     baseline: Annotated[Optional[Path], typer.Option(
         "--baseline", help="An earlier county summary (summary.json from batch --out): per school the change "
         "in total, grade, level and rank; county-wide the indicators that improved or worsened.")] = None,
@@ -83,6 +88,12 @@ def batch(
         raise usage(msgs, "usage_needs_output", format=fmt.name)
     if output is not None and output.is_dir():
         raise usage(msgs, "usage_output_is_dir", path=str(output))
+    if plan and out is None:
+        err("dangjian-audit: error [usage_plan_needs_out] " + msgs.fmt("plan", "usage_plan_needs_out"))
+        raise typer.Exit(2)
+    if plan and waivers is not None:
+        # the rectification plan is made from unwaived results; mixing the two would plan around excused gaps
+        raise usage(msgs, "usage_plan_with_waivers")
     ruleset = load_ruleset(catalog, profile, msgs)
     waiver_set = yoy_cli.waivers_or_exit(waivers, ruleset, msgs)
     tracker = yoy_cli.trend_or_exit(baseline, history, ruleset, msgs)
@@ -94,7 +105,7 @@ def batch(
         profile=str(profile) if profile else None,
         fail_under=Decimal(str(fail_under)) if fail_under is not None else None, fail_on_veto=fail_on_veto,
         min_level=min_level.value if min_level else None,
-        reports_dir=str(out / REPORTS_DIR) if out is not None else None,
+        reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size, plan=plan,
         waivers=str(waivers) if waivers is not None else None,
     )
     try:
@@ -120,6 +131,10 @@ def batch(
             path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
             write(summary_format.county(summary, linked), summary_format, path, msgs)
             err(msgs.ui("written", path=str(path)))
+    if plan and out is not None:
+        from dangjian_audit.cli.plan import write_county_plan
+
+        write_county_plan(summary, ruleset, msgs, out, day.isoformat())
     color = output is None and fmt.name == "text" and sys.stdout.isatty()
     assert fmt.county is not None
     write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, output, msgs)

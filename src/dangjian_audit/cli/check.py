@@ -17,6 +17,7 @@ from dangjian_audit.cli.common import (
     FailUnderOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
@@ -47,6 +48,7 @@ def check(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
     baseline: Annotated[Optional[list[Path]], typer.Option(
         "--baseline", help="An earlier JSON report (check --format json) or evidence file of the same school: "
         "mark every gap new, persisting, improved, worsened or resolved. Repeat for several schools.")] = None,
@@ -79,7 +81,7 @@ def check(
     invalid = []
     for path in files:
         try:
-            report = audit(path, ruleset, as_of=day, lang=msgs.lang, waivers=waiver_set)
+            report = audit(path, ruleset, as_of=day, lang=msgs.lang, max_bytes=max_file_size, waivers=waiver_set)
         except InputError as exc:
             invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
             for d in exc.diagnostics:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -12,7 +13,7 @@ from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
 from dangjian_audit.loading.positions import validation_diagnostics
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.yamlio import locate, parse, read_text
+from dangjian_audit.yamlio import LINE_KEY, locate, parse, read_text
 
 _DATED = ("meetings", "activities", "talks", "incidents")
 
@@ -82,19 +83,54 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
-    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
+def _oversized_lists(data: dict[str, Any], text: str, display: str) -> list[Diagnostic]:
+    """Top-level lists longer than the evidence model allows, at the first record too many."""
+    from dangjian_audit.limits import MAX_PEOPLE, MAX_RECORDS
+
+    diags = []
+    lines: list[str] | None = None
+    for key, value in data.items():
+        limit = MAX_PEOPLE if key == "members" else MAX_RECORDS
+        if not isinstance(value, list) or len(value) <= limit:
+            continue
+        extra = value[limit]
+        line = extra.get(LINE_KEY) if isinstance(extra, dict) else None
+        col = None
+        if isinstance(line, int):
+            lines = lines if lines is not None else text.splitlines()
+            row = lines[line - 1] if 0 < line <= len(lines) else ""
+            col = len(row) - len(row.lstrip(" -")) + 1
+        diags.append(Diagnostic(display, "too_long", {"field": str(key), "limit": limit}, line, col))
+    return diags
+
+
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
+                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None) -> Evidence:
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
+
+    ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
+    a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
+    """
+    from dangjian_audit.limits import max_file_bytes
+    from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
+
     display = display or str(path)
-    text = read_text(path, display)
+    text = read_text(path, display, max_bytes or max_file_bytes())
     data = parse(text, display)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    oversized = _oversized_lists(data, text, display)
+    if oversized:
+        # refused before validation and before positions are composed: both cost as much as the parse
+        raise InputError(oversized)
+    rule_diags = rule_key_diagnostics(data, text, display)
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
-        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        diags = rule_diags + validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
-    diags = semantic_checks(ev, text, display)
+    diags = rule_diags + semantic_checks(ev, text, display) + consistency_diagnostics(ev, text, display,
+                                                                                      indicator_ids)
     if as_of is not None and as_of < ev.period.start:
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
