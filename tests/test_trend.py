@@ -175,3 +175,11 @@ def test_readme_year_on_year_commands_run(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "county-2025" / "summary.json").read_text(encoding="utf-8"))
     assert [s["code"] for s in summary["trend"]["gone_schools"]] == ["610924-0331"]
     assert [m["code"] for m in summary["trend"]["level_up"]] == ["610902-0207"]
+
+
+def test_plan_and_waivers_do_not_mix(tmp_path: Path) -> None:
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text("schema_version: 1\nwaivers: []\n", encoding="utf-8")
+    code, _, err = run_cli(["batch", "examples/county-houliu-primary.yaml", "--plan", "--out", str(tmp_path / "o"),
+                            "--waivers", str(waivers)])
+    assert code == 2 and "[usage_plan_with_waivers]" in err

@@ -159,14 +159,23 @@ def validator() -> Any:
     return jsonschema.Draft4Validator(schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER)
 
 
-def test_sarif_baseline_state_validates(validator: Any, tmp_path: Path) -> None:
+def _sarif_with_baseline_and_waivers(tmp_path: Path) -> dict[str, Any]:
     waivers = _waivers(tmp_path, [_entry("610924-0315", "JZ-02"), _entry("*", "FZ-04", expires="2025-06-30")])
     code, out, _ = run_cli(["check", NOW, "--baseline", THEN, "--waivers", str(waivers), "--format", "sarif",
                             "--as-of", "2025-12-31"])
     assert code == 0
-    log = json.loads(out)
+    log: dict[str, Any] = json.loads(out)
+    return log
+
+
+def test_sarif_baseline_state_validates(validator: Any, tmp_path: Path) -> None:
+    log = _sarif_with_baseline_and_waivers(tmp_path)
     errors = sorted(validator.iter_errors(log), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+
+
+def test_sarif_baseline_states_suppressions_and_notifications(tmp_path: Path) -> None:
+    log = _sarif_with_baseline_and_waivers(tmp_path)
     results = log["runs"][0]["results"]
     states = {r["ruleId"]: r["baselineState"] for r in results}
     assert states["JC-11"] == "new" and states["JC-04"] == "absent" and states["FZ-05"] == "unchanged"
@@ -240,6 +249,11 @@ def test_a_waiver_excuses_an_indicator_like_not_applicable(tmp_path: Path) -> No
     assert [x["indicator"] for x in w["applied"]] == ["JZ-02"]
     assert w["applied"][0]["approved_by"] == "county_bureau" and w["applied"][0]["line"] == 3
     assert [x["indicator"] for x in w["not_needed"]] == ["LD-01"]  # met anyway: no waiver needed
+    _, text, _ = run_cli(["check", NOW, "--waivers", str(path), "--as-of", "2025-12-31"])
+    assert "豁免记录（审计留痕） · 豁免文件: " in text and "不计豁免时的总分: 62.91" in text
+    assert re.search(r"JZ-02 校长办公会规范运行 *│ 校长长期病休 *│ 县（区）教育行政部门 *│ 2025-01-10 *│ 2026-06-30",
+                     text)
+    assert "未使用的豁免（该指标已达标或不适用，无需豁免）: LD-01" in text
     assert w["total_without_waivers"] == 62.91 and w["warnings"] == []
     # JZ's denominator loses JZ-02's points exactly as for a not-applicable indicator
     jz = next(d for d in data["dimensions"] if d["id"] == "JZ")
@@ -300,6 +314,10 @@ def test_batch_lists_the_waivers_applied(tmp_path: Path) -> None:
         (w["school"], w["indicator"]) for w in data["waivers"]["applied"]) == [
         ("610902-0207", "JZ-02"), ("610924-0315", "JZ-02")]
     assert len(data["waivers"]["warnings"]) == 1 and "FZ-04" in data["waivers"]["warnings"][0]
+    _, text, err = run_cli(["batch", "examples/county-houliu-primary.yaml", "--waivers", str(path),
+                            "--as-of", "2025-12-31"])
+    assert "610924-0315 JZ-02 校长办公会规范运行: 校长长期病休 (县（区）教育行政部门, 2025-01-10 ~ 2026-06-30)" in text
+    assert "FZ-04" in err  # the expired waiver, once on standard error
     assert all(s["statuses"]["JZ-02"] == "waived" for s in data["schools"])
     jz02 = next(i for i in data["indicators"] if i["id"] == "JZ-02")
     assert jz02["counts"]["waived"] == 2 and jz02["met_percent"] is None
