@@ -367,3 +367,23 @@ def test_a_baseline_from_an_older_edition_matches_through_aliases(tmp_path: Path
     _, out, _ = run_cli(["check", NOW, "--waivers", str(path), "--catalog", str(catalog), "--format", "json",
                          "--as-of", "2025-12-31"])
     assert [x["indicator"] for x in json.loads(out)["waivers"]["applied"]] == ["JC-11"]
+
+
+def test_waived_and_not_applicable_leave_the_denominator_alike(ruleset: Any) -> None:
+    import dataclasses
+
+    from dangjian_audit.engine import evaluate
+    from dangjian_audit.loading import load_evidence
+    from dangjian_audit.scoring import score
+
+    evidence = load_evidence(ROOT / NOW, NOW, None, [ci.indicator.id for ci in ruleset.indicators])
+    evaluations = evaluate(ruleset, evidence, evidence.period.end)
+    target = next(ev for ev in evaluations if ev.compiled.indicator.id == "JZ-02")
+    assert target.status == "partial"
+
+    def with_status(status: str) -> Any:
+        return score(ruleset, [dataclasses.replace(ev, status=status) if ev is target else ev for ev in evaluations])
+
+    waived, excused = with_status("waived"), with_status("not_applicable")
+    assert waived.dimensions == excused.dimensions and waived.total == excused.total
+    assert waived.points["JZ-02"] == 0
