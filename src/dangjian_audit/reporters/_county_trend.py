@@ -8,6 +8,7 @@ geometry is computed here, so templates only loop (no script, no CDN).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -176,15 +177,16 @@ def waivers_json(s: CountySummary, msgs: Messages) -> dict[str, Any]:
 # ---------------------------------------------------------------- charts and the Markdown/HTML view
 
 LINE_W, LINE_H, PAD = 560, 200, 40
-BAR_ROW, BAR_HALF, BAR_LABEL = 16, 180, 220
+BAR_ROW, BAR_HALF, BAR_LABEL = 16, 200, 60
 
 
 def line_chart(t: CountyTrend) -> dict[str, Any]:
     """The county average total at each summary and now: a polyline with labelled points."""
     # Geometry only: drawing coordinates may be floats, the figures shown stay exact.
     known = [float(p.average_total) for p in t.points if p.average_total is not None]
-    low = max(0.0, (min(known) if known else 0.0) - 10)
-    high = min(100.0, (max(known) if known else 100.0) + 10)
+    # the axis from the tens below the lowest average to the tens above the highest, within 0-100
+    low = max(0.0, math.floor((min(known) if known else 0.0) / 10) * 10 - 10)
+    high = min(100.0, math.ceil((max(known) if known else 100.0) / 10) * 10 + 10)
     span = (high - low) or 1.0
     n = len(t.points)
     step = (LINE_W - 2 * PAD) / max(n - 1, 1)
@@ -210,7 +212,8 @@ def bar_chart(t: CountyTrend) -> dict[str, Any]:
     for k, i in enumerate(moved):
         length = abs(float(i.delta or 0)) / biggest * BAR_HALF
         up = (i.delta or 0) > 0
-        bars.append({"y": f"{k * BAR_ROW + 4:.1f}", "ty": f"{k * BAR_ROW + 14:.1f}", "label": f"{i.id} {i.title}",
+        bars.append({"y": f"{k * BAR_ROW + 4:.1f}", "ty": f"{k * BAR_ROW + 14:.1f}", "label": i.id,
+                     "title": f"{i.id} {i.title}",
                      "x": f"{centre if up else centre - length:.1f}", "w": f"{max(length, 1):.1f}",
                      "cls": "up" if up else "down", "value": _share_change(i.delta),
                      "vx": f"{centre + length + 4 if up else centre - length - 4:.1f}",
