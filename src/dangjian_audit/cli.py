@@ -210,7 +210,8 @@ def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Rules
 
 @app.command(epilog=EXIT_HELP)
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Evidence YAML file(s).", show_default=False)],
+    files: Annotated[list[Path], typer.Argument(
+        help="Evidence file(s): YAML, a ledger workbook (.xlsx) or an evidence pack (.zip).", show_default=False)],
     format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Report format.")] = CheckFormat.text,
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
@@ -314,6 +315,24 @@ def schema_command(
     _write(dumps(schema), output, msgs)
 
 
+class InitFormat(str, Enum):
+    yaml = "yaml"
+    xlsx = "xlsx"
+
+
+def _write_bytes(data: bytes, output: Path, msgs: Messages) -> None:
+    from dangjian_audit.attachments import write_atomic
+
+    if output.is_dir():
+        raise _usage(msgs, "usage_output_is_dir", path=str(output))
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(output, data)
+    except OSError as exc:
+        raise _usage(msgs, "output_unwritable", path=str(output), reason=exc.strerror or str(exc)) from None
+    _err(msgs.ui("written", path=str(output)))
+
+
 @app.command("init")
 def init_command(
     path: Annotated[Path | None, typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
@@ -325,14 +344,29 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    format: Annotated[InitFormat, typer.Option(
+        "--format", "-f", help="yaml: a commented evidence file; xlsx: a ledger workbook to fill in.")
+    ] = InitFormat.yaml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (same as PATH).")] = None,
 ) -> None:
-    """Write a commented evidence skeleton covering the sections every indicator needs.
+    """Write a commented evidence skeleton covering the sections every indicator needs,
+    or with --format xlsx a ledger workbook (台账) generated from the evidence model.
 
     Exit codes: 0 written, 2 the file exists (use --force) or a bad option, 3 invalid catalog.
     """
     from dangjian_audit.skeleton import render_skeleton
 
     msgs = _messages(lang)
+    path = path or output
+    if format is InitFormat.xlsx:
+        if path is None:
+            raise _usage(msgs, "usage_needs_output", format=format.value)
+        if path.exists() and not force:
+            raise _usage(msgs, "usage_output_exists", path=str(path))
+        from dangjian_audit.ledger.template import render_workbook
+
+        _write_bytes(render_workbook(lang.value), path, msgs)
+        return
     if year is None:
         today = dt.date.today()
         year = today.year if today.month >= 9 else today.year - 1
@@ -346,6 +380,110 @@ def init_command(
     _write(render_skeleton(ruleset, msgs, year, school_name), path, msgs)
     if path is not None:
         _err(msgs.ui("written", path=str(path)))
+
+
+def _invalid(exc: Exception, msgs: Messages) -> typer.Exit:
+    from dangjian_audit.errors import InputError
+
+    assert isinstance(exc, InputError)
+    for d in exc.diagnostics:
+        _err(d.render(msgs))
+    return typer.Exit(EXIT_INVALID)
+
+
+@app.command("import")
+def import_command(
+    ledger: Annotated[Path, typer.Argument(help="A filled ledger workbook (.xlsx).", show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Evidence YAML to write.")] = None,
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Convert a filled ledger workbook to canonical evidence YAML.
+
+    Every problem is reported at its cell (LEDGER.xlsx:会议记录!C14). Exit codes: 0 written, 3 a problem.
+    """
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.ledger.reader import load_ledger
+    from dangjian_audit.ledger.writer import canonical_yaml
+
+    msgs = _messages(lang)
+    try:
+        evidence = load_ledger(ledger, str(ledger), lang=lang.value)
+    except InputError as exc:
+        raise _invalid(exc, msgs) from None
+    _write(canonical_yaml(evidence), output, msgs)
+    if output is not None:
+        _err(msgs.ui("written", path=str(output)))
+
+
+@app.command("export")
+def export_command(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (.yaml, .xlsx or a pack .zip).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Ledger workbook (.xlsx) to write.")],
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Write an evidence file as a ledger workbook (the reverse of import).
+
+    Exit codes: 0 written, 2 unwritable output, 3 invalid evidence.
+    """
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.ledger.writer import export_workbook
+    from dangjian_audit.loading import load_evidence
+
+    msgs = _messages(lang)
+    try:
+        data = export_workbook(load_evidence(evidence, str(evidence)), lang.value, str(evidence))
+    except InputError as exc:
+        raise _invalid(exc, msgs) from None
+    _write_bytes(data, output, msgs)
+
+
+@app.command("attach")
+def attach_command(
+    evidence: Annotated[Path, typer.Argument(help="Evidence YAML whose attachments to hash.", show_default=False)],
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Compute the SHA-256 of every attachment and record it in the evidence YAML, in place.
+
+    Only the sha256 values change; comments and layout of the rest stay as they were.
+    Exit codes: 0 done, 3 invalid evidence or a missing attachment (nothing is written).
+    """
+    from dangjian_audit.attachments import attach, write_atomic
+    from dangjian_audit.errors import InputError
+
+    msgs = _messages(lang)
+    if evidence.suffix.lower() not in (".yaml", ".yml"):
+        raise _usage(msgs, "usage_unknown_suffix", path=str(evidence))
+    try:
+        text, changed = attach(evidence, str(evidence))
+    except InputError as exc:
+        raise _invalid(exc, msgs) from None
+    if changed:
+        try:
+            write_atomic(evidence, text.encode("utf-8"))
+        except OSError as exc:
+            raise _usage(msgs, "output_unwritable", path=str(evidence), reason=exc.strerror or str(exc)) from None
+    _err(msgs.fmt("ledger", "attached", {"path": str(evidence), "count": changed}))
+
+
+@app.command("pack")
+def pack_command(
+    evidence: Annotated[Path, typer.Argument(help="Evidence file (.yaml or .xlsx).", show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Evidence pack (.zip) to write.")],
+    lang: LangOpt = Lang.zh,
+) -> None:
+    """Bundle the evidence, its attachments and a SHA256SUMS manifest into one zip for the county.
+
+    `check school.zip` verifies the pack. Exit codes: 0 written, 3 invalid evidence or attachments.
+    """
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.pack import build_pack
+
+    msgs = _messages(lang)
+    try:
+        data = build_pack(evidence, str(evidence))
+    except InputError as exc:
+        raise _invalid(exc, msgs) from None
+    _write_bytes(data, output, msgs)
 
 
 def main() -> None:

@@ -16,11 +16,16 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    # a workbook cell as ``sheet!C14`` (line and column then hold its row and column numbers)
+    cell: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line or 0, self.column or 0, self.code)
+    def sort_key(self) -> tuple[str, str, int, int, str]:
+        sheet = self.cell.rpartition("!")[0] if self.cell else ""
+        return (self.path, sheet, self.line or 0, self.column or 0, self.code)
 
     def location(self) -> str:
+        if self.cell is not None:
+            return f"{self.path}:{self.cell}"
         if self.line is None:
             return self.path
         return f"{self.path}:{self.line}:{self.column or 1}"
@@ -31,7 +36,7 @@ class Diagnostic:
         return f"{self.location()}: {self.severity} [{self.code}] {text}"
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -39,3 +44,4 @@ class Diagnostic:
             "code": self.code,
             "message": messages.error(self.code, self.args),
         }
+        return out | {"cell": self.cell} if self.cell is not None else out

@@ -7,6 +7,7 @@ every problem found in the file, each at ``path:line:col``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -75,12 +76,21 @@ def _short(value: Any) -> str:
 _DATED = ("meetings", "activities", "talks", "incidents")
 
 
-def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
-    """Checks beyond types: dates inside the period, unique ids, meeting references."""
+def semantic_checks(ev: Evidence, text: str, display: str,
+                    place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic] | None = None
+                    ) -> list[Diagnostic]:
+    """Checks beyond types: dates inside the period, unique ids, meeting references.
+
+    ``place`` turns a model location into a diagnostic when the evidence did not come from ``text``
+    (a workbook locates its cells itself).
+    """
     diags: list[Diagnostic] = []
     start, end = ev.period.start, ev.period.end
 
     def at(loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        if place is not None:
+            diags.append(place(loc, code, args))
+            return
         line, col, _ = locate(text, loc)
         diags.append(Diagnostic(display, code, args, line, col))
 
@@ -141,8 +151,20 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
 
 
 def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
-    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
+
+    A workbook (``.xlsx``) is converted in memory and an evidence pack (``.zip``) verified and opened.
+    """
     display = display or str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from dangjian_audit.ledger.reader import load_ledger
+
+        return load_ledger(path, display, as_of)
+    if suffix == ".zip":
+        from dangjian_audit.pack import load_pack
+
+        return load_pack(path, display, as_of)
     text = read_text(path, display)
     data = parse(text, display)
     if not isinstance(data, dict):
@@ -157,6 +179,9 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
                                                                    "start": ev.period.start.isoformat()}, line, col))
+    from dangjian_audit.attachments import attachment_diagnostics, yaml_place
+
+    diags += attachment_diagnostics(ev, path.parent, yaml_place(text, display))
     if diags:
         raise InputError(diags)
     return ev

@@ -14,9 +14,11 @@ models keep it as ``src_line`` so findings can point at ``file:line``.
 """
 
 import datetime as dt
+import re
+from pathlib import PurePosixPath
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
@@ -32,6 +34,25 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     src_line: SkipJsonSchema[int | None] = Field(default=None, alias="__line__", exclude=True)
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class Attachment(Record):
+    """A file (minutes, photo, scan) kept beside the evidence file and cited by one record."""
+
+    path: Annotated[str, Field(min_length=1, max_length=255)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+    @field_validator("path")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        # relative, with forward slashes, never leaving the evidence file's folder: a pack must hold it
+        parts = PurePosixPath(value).parts
+        if "\\" in value or value.startswith("/") or _DRIVE.match(value) or ".." in parts or not parts:
+            raise PydanticCustomError("attachment_path", "attachment path must stay inside the evidence folder")
+        return value
 
 
 class Term(Record):
@@ -177,6 +198,7 @@ class Meeting(Record):
     topic: str | None = None
     vote: Vote | None = None
 
+    attachments: list[Attachment] = Field(default_factory=list)
     @model_validator(mode="after")
     def _attendance(self) -> "Meeting":
         if self.present > self.expected:
@@ -220,6 +242,7 @@ class Document(Record):
     reviewed: dt.date | None = None
     approved_by_party: bool | None = None
     clauses: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 class Decision(Record):
@@ -239,6 +262,7 @@ class Decision(Record):
     status: Literal["open", "done"] = "open"
     feedback: bool | None = None
     political_review: bool | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 class CadreAppointment(Record):
@@ -292,6 +316,7 @@ class Activity(Record):
     participants: Count | None = None
     approved: dt.date | None = None
     topic: str | None = None
+    attachments: list[Attachment] = Field(default_factory=list)
 
 
 class Talk(Record):
