@@ -110,7 +110,7 @@ class _Reader:
             self.diag(place, "ledger_cell_error", input=str(cell.value))
             self.diagnosed.add(loc)
             raise Skip
-        out = from_cell(col, cell.value, bool(cell.is_date))
+        out = from_cell(col, cell.value, bool(getattr(cell, "is_date", False)))
         if isinstance(out, Problem):
             self.diag(place, out.code, **out.args)
             self.diagnosed.add(loc)
