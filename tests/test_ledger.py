@@ -246,7 +246,7 @@ def test_missing_list_sheet_means_section_absent(ledger: Path, tmp_path: Path) -
 def test_unknown_sheet(ledger: Path) -> None:
     _edit(ledger, lambda wb: wb.create_sheet("草稿"))
     code, _, stderr = _import(ledger)
-    assert code == 3 and 'error [ledger_unknown_sheet] 无法识别的工作表"草稿"' in stderr
+    assert code == 3 and 'ledger.xlsx:草稿!A1: error [ledger_unknown_sheet] 无法识别的工作表"草稿"' in stderr
 
 
 def test_unknown_attachment_record(ledger: Path) -> None:

@@ -367,7 +367,8 @@ def read_workbook(path: Path, display: str, lang: str = "zh") -> tuple[dict[str,
         else:
             known = [ws2.title for ws2 in wb.worksheets if ws2 is not ws]
             reader.diags.append(Diagnostic(display, "ledger_unknown_sheet",
-                                           {"sheet": ws.title, "known": ", ".join(known)}))
+                                           {"sheet": ws.title, "known": ", ".join(known)}, 1, 1,
+                                           cell=f"{ws.title}!A1"))
             continue
         reader.merged(ws)
     if facts is None:

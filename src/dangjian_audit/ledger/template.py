@@ -41,6 +41,7 @@ _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_DATA_ALIGN = Alignment(vertical="center")
 
 
 def text_width(text: str) -> int:
@@ -175,6 +176,7 @@ class _Drawer:
         for r, values in enumerate(rows, start=2):
             for c, value in enumerate(values, start=1):
                 cell = ws.cell(row=r, column=c, value=value)
+                cell.alignment = _DATA_ALIGN
                 _guard_text(cell, value)
                 if isinstance(value, dt.date):
                     cell.number_format = DATE_FORMAT
@@ -210,7 +212,7 @@ class _Drawer:
         ws.cell(row=1, column=1, value=title).font = _TITLE_FONT
         row = 3
         for number, line in enumerate(w.ui("instructions").splitlines(), start=1):
-            ws.cell(row=row, column=1, value=number).alignment = _WRAP_TOP
+            ws.cell(row=row, column=1, value=f"{number}.").alignment = Alignment(vertical="top", horizontal="right")
             ws.cell(row=row, column=2, value=line).alignment = _WRAP_TOP
             ws.row_dimensions[row].height = 16 * (text_width(line) // 110 + 1) + 4
             row += 1
@@ -228,6 +230,7 @@ class _Drawer:
         ws.column_dimensions["A"].width = 22
         ws.column_dimensions["B"].width = 112
         _print_setup(ws, None)
+        ws.print_options.gridLines = False
 
 
 def _guard_text(cell: Any, value: Any) -> None:

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from dangjian_audit.ledger.layout import Column, Layout, Table, Words, all_words, normal
@@ -95,6 +96,7 @@ class Skip(Exception):
     """A blank cell: the field stays unset."""
 
 
+@cache
 def _labels(col: Column) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for w in all_words():
@@ -113,6 +115,12 @@ _TRUE = {"true", "yes", "y", "是", "√", "✓"}
 _FALSE = {"false", "no", "n", "否", "×", "✗"}
 
 
+@cache
+def _markers() -> frozenset[str]:
+    return frozenset(normal(w.ui("none_marker")) for w in all_words())
+
+
+@cache
 def bool_words() -> tuple[set[str], set[str]]:
     true, false = set(_TRUE), set(_FALSE)
     for w in all_words():
@@ -145,7 +153,7 @@ def from_cell(col: Column, value: Any, is_date_cell: bool) -> Any:
     if kind == "text":
         return value if isinstance(value, str) else _number_text(value)
     if kind in ("texts", "choices"):
-        if normal(_number_text(value)) in {normal(w.ui("none_marker")) for w in all_words()}:
+        if normal(_number_text(value)) in _markers():
             return []
         items = [p.strip() for p in _SEPARATORS.split(_number_text(value)) if p.strip()]
         return [_choice(col, p) for p in items] if kind == "choices" else items
