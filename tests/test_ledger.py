@@ -15,7 +15,6 @@ from pydantic import create_model
 
 from dangjian_audit.engine import evaluate
 from dangjian_audit.ledger.layout import _Walker, layout, words
-from dangjian_audit.ledger.reader import load_ledger
 from dangjian_audit.ledger.template import render_workbook
 from dangjian_audit.ledger.writer import canonical_yaml, export_workbook
 from dangjian_audit.loading import load_evidence
@@ -113,7 +112,7 @@ def test_round_trip(example: Path, tmp_path: Path, ruleset: Any) -> None:
     first = tmp_path / "first.xlsx"
     first.write_bytes(export_workbook(original, "zh", str(example)))
     assert export_workbook(original, "zh", str(example)) == first.read_bytes()  # deterministic
-    imported = load_ledger(first)
+    imported = load_evidence(first)
     assert imported.model_dump() == original.model_dump()
     assert score(ruleset, evaluate(ruleset, imported, AS_OF)) == score(ruleset, evaluate(ruleset, original, AS_OF))
     canonical = canonical_yaml(imported)
@@ -121,7 +120,7 @@ def test_round_trip(example: Path, tmp_path: Path, ruleset: Any) -> None:
     yaml_path.write_text(canonical, encoding="utf-8")
     second = tmp_path / "second.xlsx"
     second.write_bytes(export_workbook(load_evidence(yaml_path), "en", str(yaml_path)))  # either language
-    assert canonical_yaml(load_ledger(second)) == canonical  # a fixed point, byte for byte
+    assert canonical_yaml(load_evidence(second)) == canonical  # a fixed point, byte for byte
     assert "__line__" not in canonical
 
 
@@ -142,7 +141,7 @@ def test_cli_round_trip_and_check_reads_the_workbook(ledger: Path, tmp_path: Pat
 
 def test_committed_example_workbook_matches_its_yaml() -> None:
     workbook = EXAMPLES / "county-houliu-primary.xlsx"
-    assert load_ledger(workbook).model_dump() == load_evidence(HOULIU).model_dump()
+    assert load_evidence(workbook).model_dump() == load_evidence(HOULIU).model_dump()
 
 
 # ---------------------------------------------------------------- what users type
@@ -160,7 +159,7 @@ def test_lenient_where_the_meaning_is_plain(ledger: Path) -> None:
         ws["C4"].number_format = "yyyy-mm-dd"
         ws.insert_rows(5)  # a blank row in the middle
     _edit(ledger, change)
-    assert load_ledger(ledger).model_dump() == load_evidence(HOULIU).model_dump()
+    assert load_evidence(ledger).model_dump() == load_evidence(HOULIU).model_dump()
 
 
 def _general(ws: Any, ref: str, value: Any) -> None:

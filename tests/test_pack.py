@@ -172,13 +172,12 @@ def test_pack_without_manifest(tmp_path: Path) -> None:
 
 
 def test_attachments_travel_through_the_workbook(school: Path) -> None:
-    from dangjian_audit.ledger.reader import load_ledger
     from dangjian_audit.loading import load_evidence
 
     assert run_cli(["attach", str(school)])[0] == 0
     workbook = school.with_suffix(".xlsx")
     assert run_cli(["export", str(school), "-o", str(workbook)])[0] == 0
-    assert load_ledger(workbook).model_dump() == load_evidence(school).model_dump()
+    assert load_evidence(workbook).model_dump() == load_evidence(school).model_dump()
     (school.parent / "minutes" / "ZW2409.pdf").write_bytes(b"changed")
     code, _, stderr = run_cli(["check", str(workbook)])
     assert code == 3 and "school.xlsx:附件!D2: error [attachment_changed]" in stderr

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
@@ -106,18 +106,6 @@ def attachment_diagnostics(ev: Evidence, base: Path, place: Place) -> list[Diagn
     return out
 
 
-def _validated(text: str, display: str) -> Evidence:
-    from dangjian_audit.loading import validation_diagnostics
-
-    data = parse(text, display)
-    if not isinstance(data, dict):
-        raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
-    try:
-        return Evidence.model_validate(data)
-    except ValidationError as exc:
-        raise InputError(validation_diagnostics(exc, text, display)) from None
-
-
 def _node(root: yaml.Node, loc: tuple[Any, ...]) -> yaml.Node:
     node = root
     for part in loc:
@@ -146,11 +134,11 @@ def _edit(text: str, node: yaml.MappingNode, digest: str) -> tuple[int, int, str
     return at, at, f"\n{indent}sha256: {digest}"
 
 
-def attach(path: Path, display: str | None = None) -> tuple[str, int]:
-    """The evidence text with every attachment's hash recorded, and how many hashes changed."""
+def attach(path: Path, ev: Evidence, display: str | None = None) -> tuple[str, int]:
+    """The text of the evidence file ``path`` (already loaded as ``ev``, attachments not verified)
+    with every attachment's hash recorded, and how many hashes changed."""
     display = display or str(path)
     text = read_text(path, display)
-    ev = _validated(text, display)
     base = path.parent
     place = yaml_place(text, display)
     diags: list[Diagnostic] = []
@@ -177,7 +165,7 @@ def attach(path: Path, display: str | None = None) -> tuple[str, int]:
             edits.append(_edit(text, node, digest))
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    check = _validated(text, display)  # the edit must leave a file that loads with the new hashes
+    check = Evidence.model_validate(parse(text, display))  # the edit must leave a file with the new hashes
     assert [a.sha256 for _, a in iter_attachments(check)] == [d for _, d, _ in found]
     return text, len(edits)
 

@@ -17,6 +17,7 @@ import io
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from dangjian_audit.archive import ZipLimits, inspect_zip
@@ -31,12 +32,10 @@ PACK_LIMITS = ZipLimits()
 _LINE = re.compile(r"^([0-9a-f]{64}) [ *](.+)$")
 
 
-def build_pack(path: Path, display: str | None = None) -> bytes:
-    """The zip bytes for the evidence at ``path``; every attachment must exist and carry its hash."""
-    from dangjian_audit.loading import load_evidence
-
+def build_pack(path: Path, ev: Evidence, display: str | None = None) -> bytes:
+    """The zip bytes for the evidence ``ev`` loaded from ``path`` (its attachments verified by the loader);
+    every attachment must carry its hash."""
     display = display or str(path)
-    ev = load_evidence(path, display)  # also verifies that every recorded hash still matches
     missing = [(loc, a) for loc, a in iter_attachments(ev) if a.sha256 is None]
     if missing:
         if path.suffix.lower() == ".xlsx":
@@ -78,10 +77,13 @@ def _manifest(text: str, display: str) -> dict[str, str]:
     return out
 
 
-def load_pack(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
-    """Verify a pack against its manifest and load the evidence inside (attachments checked too)."""
+Loader = Callable[[Path, str, "dt.date | None"], Evidence]
+
+
+def load_pack(path: Path, display: str | None, as_of: dt.date | None, load: Loader) -> Evidence:
+    """Verify a pack against its manifest and load the evidence inside with ``load`` (the evidence
+    loader, which checks the attachments too; passed in so that this module never imports it)."""
     from dangjian_audit.archive import unsafe_name
-    from dangjian_audit.loading import load_evidence
 
     display = display or str(path)
     entries = inspect_zip(path, display, PACK_LIMITS)
@@ -128,4 +130,4 @@ def load_pack(path: Path, display: str | None = None, as_of: dt.date | None = No
             target = root / name
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-        return load_evidence(root / evidence[0], f"{display}:{evidence[0]}", as_of)
+        return load(root / evidence[0], f"{display}:{evidence[0]}", as_of)

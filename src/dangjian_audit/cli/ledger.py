@@ -44,12 +44,15 @@ def import_command(
     Every problem is reported at its cell (LEDGER.xlsx:会议记录!C14). Exit codes: 0 written, 3 a problem.
     """
     from dangjian_audit.errors import InputError
-    from dangjian_audit.ledger.reader import load_ledger
     from dangjian_audit.ledger.writer import canonical_yaml
+    from dangjian_audit.loading import load_evidence
 
     msgs = messages(lang)
+    if ledger.suffix.lower() != ".xlsx":
+        raise usage(msgs, "usage_unknown_suffix", path=str(ledger))
     try:
-        evidence = load_ledger(ledger, str(ledger), lang=lang.value)
+        # a conversion: the attachments are checked where the evidence is checked, not here
+        evidence = load_evidence(ledger, str(ledger), verify_attachments=False)
     except InputError as exc:
         raise invalid(exc, msgs) from None
     write(canonical_yaml(evidence), None, output, msgs)
@@ -73,7 +76,8 @@ def export_command(
 
     msgs = messages(lang)
     try:
-        data = export_workbook(load_evidence(evidence, str(evidence)), lang.value, str(evidence))
+        loaded = load_evidence(evidence, str(evidence), verify_attachments=False)
+        data = export_workbook(loaded, lang.value, str(evidence))
     except InputError as exc:
         raise invalid(exc, msgs) from None
     write_binary(data, output, msgs)
@@ -91,12 +95,14 @@ def attach_command(
     """
     from dangjian_audit.attachments import attach, write_atomic
     from dangjian_audit.errors import InputError
+    from dangjian_audit.loading import load_evidence
 
     msgs = messages(lang)
     if evidence.suffix.lower() not in (".yaml", ".yml"):
         raise usage(msgs, "usage_unknown_suffix", path=str(evidence))
     try:
-        text, changed = attach(evidence, str(evidence))
+        loaded = load_evidence(evidence, str(evidence), verify_attachments=False)  # hashes are what attach fixes
+        text, changed = attach(evidence, loaded, str(evidence))
     except InputError as exc:
         raise invalid(exc, msgs) from None
     if changed:
@@ -118,11 +124,15 @@ def pack_command(
     `check school.zip` verifies the pack. Exit codes: 0 written, 3 invalid evidence or attachments.
     """
     from dangjian_audit.errors import InputError
+    from dangjian_audit.loading import load_evidence
     from dangjian_audit.pack import build_pack
 
     msgs = messages(lang)
+    if evidence.suffix.lower() not in (".yaml", ".yml", ".xlsx"):
+        raise usage(msgs, "usage_unknown_suffix", path=str(evidence))
     try:
-        data = build_pack(evidence, str(evidence))
+        # every attachment must be present and unchanged before it goes into the pack
+        data = build_pack(evidence, load_evidence(evidence, str(evidence)), str(evidence))
     except InputError as exc:
         raise invalid(exc, msgs) from None
     write_binary(data, output, msgs)

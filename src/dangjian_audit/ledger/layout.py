@@ -25,9 +25,8 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
 
-from dangjian_audit.i18n import LANGS, Messages
+from dangjian_audit.i18n import LANGS, Messages, table
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.schema import field_texts
 
 Kind = Literal["text", "int", "float", "date", "bool", "choice", "choices", "texts"]
 
@@ -202,7 +201,7 @@ class Words:
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in LANGS else "zh"
         self.msgs = Messages(self.lang)
-        self.texts = field_texts(self.lang)
+        self.texts = table("fields", self.lang)
         self.ledger: dict[str, Any] = self.msgs.table["ledger"]
 
     def ui(self, key: str, **args: Any) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from dangjian_audit.archive import WORKBOOK_LIMITS, inspect_zip
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
-from dangjian_audit.ledger.layout import Column, Layout, Table, all_words, layout, normal
+from dangjian_audit.ledger.layout import Column, Layout, Table, all_words, layout, normal, words
 from dangjian_audit.ledger.values import Problem, Skip, from_cell
 from dangjian_audit.models.evidence import Evidence
 
@@ -310,8 +311,6 @@ def _short(value: Any) -> str:
 
 
 def _validation(reader: _Reader, exc: ValidationError) -> list[Diagnostic]:
-    from dangjian_audit.ledger.layout import words
-
     out = []
     for err in exc.errors(include_url=False):
         loc = _clean_loc(tuple(err["loc"]))
@@ -338,7 +337,15 @@ def _validation(reader: _Reader, exc: ValidationError) -> list[Diagnostic]:
     return out
 
 
-def read_workbook(path: Path, display: str, lang: str = "zh") -> tuple[dict[str, Any], _Reader]:
+def _language(title: str) -> str | None:
+    """The language whose fixed sheet names include ``title``: drop-down labels in messages follow the workbook."""
+    for w in all_words():
+        if normal(title) in {normal(w.fixed_sheet(k)) for k in ("sheet_instructions", "sheet_facts", "sheet_choices")}:
+            return w.lang
+    return None
+
+
+def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], _Reader]:
     """The evidence data of a workbook and the reader that knows where each value came from."""
     inspect_zip(path, display, WORKBOOK_LIMITS)
     from openpyxl import load_workbook
@@ -351,7 +358,7 @@ def read_workbook(path: Path, display: str, lang: str = "zh") -> tuple[dict[str,
         raise InputError([Diagnostic(display, "archive_bad")]) from None
     lay = layout()
     reader = _Reader(display, lay)
-    reader.lang = lang
+    reader.lang = next((lang for ws in wb.worksheets if (lang := _language(ws.title))), "zh")
     facts = None
     tables: list[tuple[Any, Table]] = []
     for ws in wb.worksheets:
@@ -372,10 +379,8 @@ def read_workbook(path: Path, display: str, lang: str = "zh") -> tuple[dict[str,
             continue
         reader.merged(ws)
     if facts is None:
-        from dangjian_audit.ledger.layout import words
-
         raise InputError([Diagnostic(display, "ledger_missing_sheet",
-                                     {"sheet": words(lang).fixed_sheet("sheet_facts")})])
+                                     {"sheet": words(reader.lang).fixed_sheet("sheet_facts")})])
     reader.facts(facts)
     # parents before children, whatever order the sheets are in
     for ws, table in sorted(tables, key=lambda item: bool(item[1].parents)):
@@ -383,24 +388,32 @@ def read_workbook(path: Path, display: str, lang: str = "zh") -> tuple[dict[str,
     return reader.data, reader
 
 
+Checks = Callable[[Evidence, Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic]], list[Diagnostic]]
+
+
 def load_ledger(path: Path, display: str | None = None, as_of: dt.date | None = None,
-                lang: str = "zh") -> Evidence:
-    """Read and validate a workbook like an evidence file; raises :class:`InputError` with located diagnostics."""
+                checks: Checks | None = None, verify_attachments: bool = True) -> Evidence:
+    """Read and validate a workbook like an evidence file; raises :class:`InputError` with located diagnostics.
+
+    ``checks`` are the evidence loader's checks beyond types, given the evidence and a function that
+    places a model location at its cell (the loader passes them, so this module never imports it).
+    """
     from dangjian_audit.attachments import attachment_diagnostics
-    from dangjian_audit.loading import semantic_checks
 
     display = display or str(path)
-    data, reader = read_workbook(path, display, lang)
+    data, reader = read_workbook(path, display)
     diags = list(reader.diags)
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
         raise InputError(diags + _validation(reader, exc)) from None
-    diags += semantic_checks(ev, "", display, place=reader.located)
+    if checks is not None:
+        diags += checks(ev, reader.located)
     if as_of is not None and as_of < ev.period.start:
         diags.append(reader.located(("period", "start"), "as_of_before_period",
                                     {"as_of": as_of.isoformat(), "start": ev.period.start.isoformat()}))
-    diags += attachment_diagnostics(ev, path.parent, reader.located)
+    if verify_attachments:
+        diags += attachment_diagnostics(ev, path.parent, reader.located)
     if diags:
         raise InputError(diags)
     return ev

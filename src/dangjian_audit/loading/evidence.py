@@ -92,21 +92,28 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
+                  verify_attachments: bool = True) -> Evidence:
     """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
 
     A workbook (``.xlsx``) is converted in memory and an evidence pack (``.zip``) verified and opened.
+    Attachments must exist and match their recorded hashes unless ``verify_attachments`` is off
+    (converting a file, or recording new hashes).
     """
     display = display or str(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from dangjian_audit.ledger.reader import load_ledger
 
-        return load_ledger(path, display, as_of)
+        def checks(ev: Evidence, place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic]
+                   ) -> list[Diagnostic]:
+            return semantic_checks(ev, "", display, place)
+
+        return load_ledger(path, display, as_of, checks, verify_attachments)
     if suffix == ".zip":
         from dangjian_audit.pack import load_pack
 
-        return load_pack(path, display, as_of)
+        return load_pack(path, display, as_of, load_evidence)
     text = read_text(path, display)
     data = parse(text, display)
     if not isinstance(data, dict):
@@ -121,9 +128,10 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
                                                                    "start": ev.period.start.isoformat()}, line, col))
-    from dangjian_audit.attachments import attachment_diagnostics, yaml_place
+    if verify_attachments:
+        from dangjian_audit.attachments import attachment_diagnostics, yaml_place
 
-    diags += attachment_diagnostics(ev, path.parent, yaml_place(text, display))
+        diags += attachment_diagnostics(ev, path.parent, yaml_place(text, display))
     if diags:
         raise InputError(diags)
     return ev
