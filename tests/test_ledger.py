@@ -275,3 +275,18 @@ def test_english_diagnostics(ledger: Path) -> None:
     code, _, stderr = _import(ledger, "--lang", "en")
     assert code == 3
     assert 'ledger.xlsx:会议记录!D2: error [int_parsing] 应到人数 must be a whole number, got "three".' in stderr
+
+
+def test_every_choice_has_a_label_in_each_language_and_none_is_ambiguous() -> None:
+    """The reader accepts any language's label or the code: no two values of one field may share one."""
+    from dangjian_audit.ledger.layout import all_words, normal
+
+    columns = [*layout().facts, *(c for t in layout().tables for c in t.columns)]
+    for col in (c for c in columns if c.kind in ("choice", "choices") and len(c.values) > 1):
+        meaning: dict[str, object] = {normal(v): v for v in col.values}
+        for w in all_words():
+            for value in col.values:
+                label = w.label(col.owner, col.name, value)
+                if w.lang == "zh":
+                    assert label != str(value), (col.owner, col.name, value)  # a Chinese label exists
+                assert meaning.setdefault(normal(label), value) == value, (col.owner, col.name, label)
