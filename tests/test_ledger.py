@@ -195,6 +195,8 @@ FAULTS = [
      'error [missing] 缺少必填字段 "会议类型"；请补充。'),
     ("unknown column", lambda ws: ws.__setitem__("R1", "备注"), "会议记录!R1",
      'error [extra_forbidden] 未知字段 "备注"（可能是拼写错误）；'),
+    ("error value", lambda ws: ws.__setitem__("D2", "#N/A"), "会议记录!D2",
+     "error [ledger_cell_error] 应到人数 是错误值（#N/A）；请填写正确的值。"),
     ("boolean", lambda ws: ws.__setitem__("I3", "有"), "会议记录!I3",
      'error [bool_parsing] 记录缺席情况 应为 true 或 false，实际为 "有"。'),
 ]
@@ -290,3 +292,26 @@ def test_every_choice_has_a_label_in_each_language_and_none_is_ambiguous() -> No
                 if w.lang == "zh":
                     assert label != str(value), (col.owner, col.name, value)  # a Chinese label exists
                 assert meaning.setdefault(normal(label), value) == value, (col.owner, col.name, label)
+
+
+def test_export_refuses_a_list_item_that_cannot_share_a_cell(tmp_path: Path) -> None:
+    source = tmp_path / "school.yaml"
+    checklist = "checklist: [sign, flag, rules_wall, member_board, books]"
+    text = HOULIU.read_text(encoding="utf-8")
+    assert checklist in text
+    source.write_text(text.replace(checklist, "checklist: [sign, 'flag、emblem']"), encoding="utf-8")
+    code, _, stderr = run_cli(["export", str(source), "-o", str(tmp_path / "out.xlsx")])
+    assert code == 3, stderr
+    assert 'error [ledger_list_separator] facility.checklist 的第 2 项 "flag、emblem" 含有分隔符' in stderr
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_a_sheet_without_its_header(ledger: Path) -> None:
+    def change(wb: Workbook) -> None:
+        ws = wb["谈心谈话"]
+        for cell in ws[1]:
+            cell.value = None
+    _edit(ledger, change)
+    code, _, stderr = _import(ledger)
+    assert code == 3
+    assert 'ledger.xlsx:谈心谈话!A1: error [ledger_no_header] 工作表"谈心谈话"第一行应为表头；请恢复模板中的表头。' in stderr
