@@ -314,4 +314,5 @@ def test_a_sheet_without_its_header(ledger: Path) -> None:
     _edit(ledger, change)
     code, _, stderr = _import(ledger)
     assert code == 3
-    assert 'ledger.xlsx:谈心谈话!A1: error [ledger_no_header] 工作表"谈心谈话"第一行应为表头；请恢复模板中的表头。' in stderr
+    assert ('ledger.xlsx:谈心谈话!A1: error [ledger_no_header] 工作表"谈心谈话"第一行应为表头；请恢复模板中的表头。'
+            in stderr)
