@@ -181,3 +181,14 @@ def test_attachments_travel_through_the_workbook(school: Path) -> None:
     (school.parent / "minutes" / "ZW2409.pdf").write_bytes(b"changed")
     code, _, stderr = run_cli(["check", str(workbook)])
     assert code == 3 and "school.xlsx:附件!D2: error [attachment_changed]" in stderr
+
+
+def test_a_workbook_can_be_packed(tmp_path: Path) -> None:
+    workbook = tmp_path / "ledger.xlsx"
+    workbook.write_bytes((EXAMPLES / "county-houliu-primary.xlsx").read_bytes())
+    pack = tmp_path / "ledger.zip"
+    assert run_cli(["pack", str(workbook), "-o", str(pack)])[0] == 0
+    as_of = AS_OF.isoformat()
+    packed = run_cli(["check", str(pack), "-f", "json", "--as-of", as_of])
+    plain = run_cli(["check", str(HOULIU), "-f", "json", "--as-of", as_of])
+    assert packed[0] == plain[0] and json.loads(packed[1])["total"] == json.loads(plain[1])["total"]

@@ -42,6 +42,7 @@ _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _HEADER_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _DATA_ALIGN = Alignment(vertical="center")
+_DATA_WRAP = Alignment(vertical="center", wrap_text=True)
 
 
 def text_width(text: str) -> int:
@@ -197,6 +198,15 @@ class _Drawer:
                 if fmt:
                     ws.column_dimensions[letter].number_format = fmt
                 self.validation(ws, col, f"{letter}2:{letter}{MAX_ROW}")
+        for r, values in enumerate(rows, start=2):
+            lines = 1
+            for c, value in enumerate(values, start=1):
+                room = ws.column_dimensions[get_column_letter(c)].width - 2
+                if isinstance(value, str) and text_width(value) > room:
+                    ws.cell(row=r, column=c).alignment = _DATA_WRAP  # a long text or hash wraps in its column
+                    lines = max(lines, -(-text_width(value) // int(room)))
+            if lines > 1:  # spreadsheets do not always grow a row for wrapped text written by a program
+                ws.row_dimensions[r].height = 15 * min(lines, 6) + 2
         tallest = max(text_width(t) / max(ws.column_dimensions[get_column_letter(i)].width - 1, 1)
                       for i, t in enumerate(titles, start=1))
         ws.row_dimensions[1].height = 16 * min(max(1, int(tallest) + (tallest % 1 > 0)), 4) + 6
