@@ -316,3 +316,31 @@ def test_a_sheet_without_its_header(ledger: Path) -> None:
     assert code == 3
     assert ('ledger.xlsx:谈心谈话!A1: error [ledger_no_header] 工作表"谈心谈话"第一行应为表头；请恢复模板中的表头。'
             in stderr)
+
+
+def test_east_asian_builtin_date_format(ledger: Path, tmp_path: Path) -> None:
+    """A date typed as 2025年3月1日 in a Chinese spreadsheet has the built-in format 31, unknown to openpyxl."""
+    import re
+    import zipfile
+
+    code = 'yyyy"年"m"月"d"日"'
+    def change(wb: Workbook) -> None:
+        wb[MEETINGS]["C2"] = 45538  # 2024-09-03
+        wb[MEETINGS]["C2"].number_format = code
+    _edit(ledger, change)
+    patched = tmp_path / "patched.xlsx"
+    with zipfile.ZipFile(ledger) as src, zipfile.ZipFile(patched, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                text = data.decode("utf-8")
+                custom = re.search(r'<numFmt numFmtId="(\d+)" formatCode="yyyy&quot;年', text)
+                assert custom is not None
+                # a built-in format is referenced by its id and never declared
+                text = re.sub(rf'<numFmt numFmtId="{custom.group(1)}" formatCode="[^"]*"\s*/>', "", text)
+                text = text.replace(f'numFmtId="{custom.group(1)}"', 'numFmtId="31"')
+                data = text.encode("utf-8")
+            dst.writestr(info, data)
+    cell = load_workbook(patched)[MEETINGS]["C2"]
+    assert not cell.is_date and cell.value == 45538  # what openpyxl alone makes of it
+    assert load_evidence(patched).model_dump() == load_evidence(HOULIU).model_dump()

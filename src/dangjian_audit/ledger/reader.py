@@ -111,7 +111,7 @@ class _Reader:
             self.diag(place, "ledger_cell_error", input=str(cell.value))
             self.diagnosed.add(loc)
             raise Skip
-        out = from_cell(col, cell.value, bool(getattr(cell, "is_date", False)))
+        out = from_cell(col, cell.value, _is_date_cell(cell))
         if isinstance(out, Problem):
             self.diag(place, out.code, **out.args)
             self.diagnosed.add(loc)
@@ -291,6 +291,19 @@ class _Reader:
         if place is None:
             return Diagnostic(self.display, code, args)
         return Diagnostic(self.display, code, args, place.row, place.column, cell=place.cell())
+
+
+# ECMA-376 built-in number formats that are dates in the Chinese, Japanese and Korean locales (27-31, 36,
+# 50-58; 32-35 are times). openpyxl knows only the locale-neutral ones, so a date typed as 2025年3月1日 in a
+# Chinese spreadsheet (format 31) would otherwise read as a bare serial number.
+_EAST_ASIAN_DATE_FORMATS = frozenset((27, 28, 29, 30, 31, 36, *range(50, 59)))
+
+
+def _is_date_cell(cell: Any) -> bool:
+    if getattr(cell, "is_date", False):
+        return True
+    style = getattr(cell, "_style", None)
+    return style is not None and style.numFmtId in _EAST_ASIAN_DATE_FORMATS
 
 
 def _title(ws: Any, column: int) -> str:

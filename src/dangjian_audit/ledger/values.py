@@ -23,7 +23,9 @@ from dangjian_audit.ledger.layout import Column, Layout, Table, Words, all_words
 _SEPARATORS = re.compile(r"[,，、;；\n]")
 _TEXT_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+# Serial day 1 is 1900-01-01 counted from 1899-12-30, as Excel and WPS count after 1900-02-28 (every real date).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_EPOCH_TIME = dt.datetime(1899, 12, 30)
 
 
 def to_cell(col: Column, value: Any, w: Words) -> Any:
@@ -184,10 +186,14 @@ def _date(value: Any, is_date_cell: bool) -> Any:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 1 <= value < 2_958_466 and not is_date_cell:
-            day = EXCEL_EPOCH + dt.timedelta(days=int(value))
-            return Problem("ledger_serial_date", {"input": _number_text(value), "date": day.isoformat()})
-        return _number_text(value)
+        if not 1 <= value < 2_958_466:
+            return _number_text(value)
+        if is_date_cell:
+            # a date format openpyxl does not know (the East Asian built-in ones): the serial is the date
+            when = EXCEL_EPOCH_TIME + dt.timedelta(days=value)
+            return when.date() if when.time() == dt.time() else when
+        day = EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return Problem("ledger_serial_date", {"input": _number_text(value), "date": day.isoformat()})
     text = unicodedata.normalize("NFKC", str(value)).strip()
     match = _TEXT_DATE.match(text)
     if match:
