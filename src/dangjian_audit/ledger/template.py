@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -48,6 +49,11 @@ _DATA_WRAP = Alignment(vertical="center", wrap_text=True)
 def text_width(text: str) -> int:
     """Display width in character cells: CJK characters take two."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text takes in a column ``width`` characters wide (a width unit is a digit; text runs a little narrower)."""
+    return max(1, math.ceil(text_width(text) / (width * 1.1 - 1)))
 
 
 def _min_width(col: Column) -> int:
@@ -150,8 +156,14 @@ class _Drawer:
             c.number_format = DATE_FORMAT if col.kind == "date" else (
                 TEXT_FORMAT if col.kind in ("text", "texts", "choice", "choices") else "General")
             self.validation(ws, col, c.coordinate)
-        for index, width in enumerate((20, 26, 30, 70), start=1):
+        widths = (20, 26, 30, 70)
+        for index, width in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = width
+        for row in range(2, len(self.lay.facts) + 2):
+            lines = max(_lines(str(ws.cell(row=row, column=c).value or ""), width)
+                        for c, width in enumerate(widths, start=1))
+            if lines > 1:  # wrapped help and titles: spreadsheets do not always grow the row themselves
+                ws.row_dimensions[row].height = 15 * min(lines, 6) + 2
         _print_setup(ws)
 
     def table(self, ws: Worksheet, table: Table, ev: Evidence | None) -> None:
@@ -201,10 +213,10 @@ class _Drawer:
         for r, values in enumerate(rows, start=2):
             lines = 1
             for c, value in enumerate(values, start=1):
-                room = ws.column_dimensions[get_column_letter(c)].width - 2
-                if isinstance(value, str) and text_width(value) > room:
+                width = ws.column_dimensions[get_column_letter(c)].width
+                if isinstance(value, str) and _lines(value, width) > 1:
                     ws.cell(row=r, column=c).alignment = _DATA_WRAP  # a long text or hash wraps in its column
-                    lines = max(lines, -(-text_width(value) // int(room)))
+                    lines = max(lines, _lines(value, width))
             if lines > 1:  # spreadsheets do not always grow a row for wrapped text written by a program
                 ws.row_dimensions[r].height = 15 * min(lines, 6) + 2
         tallest = max(text_width(t) / max(ws.column_dimensions[get_column_letter(i)].width - 1, 1)
