@@ -52,7 +52,7 @@ def text_width(text: str) -> int:
 
 
 def _lines(text: str, width: float) -> int:
-    """Lines a text takes in a column ``width`` characters wide (a width unit is a digit; text runs a little narrower)."""
+    """Lines a text takes in a column ``width`` wide (the unit is a digit; text runs a little narrower)."""
     return max(1, math.ceil(text_width(text) / (width * 1.1 - 1)))
 
 
