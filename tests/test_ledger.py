@@ -197,6 +197,8 @@ FAULTS = [
      'error [extra_forbidden] 未知字段 "备注"（可能是拼写错误）；'),
     ("error value", lambda ws: ws.__setitem__("D2", "#N/A"), "会议记录!D2",
      "error [ledger_cell_error] 应到人数 是错误值（#N/A）；请填写正确的值。"),
+    ("value under no header", lambda ws: ws.__setitem__("T5", "补记"), "会议记录!T5",
+     'error [ledger_unlabelled_value] 工作表"会议记录"的这一列没有表头，其中的内容不会被读取；'),
     ("boolean", lambda ws: ws.__setitem__("I3", "有"), "会议记录!I3",
      'error [bool_parsing] 记录缺席情况 应为 true 或 false，实际为 "有"。'),
 ]

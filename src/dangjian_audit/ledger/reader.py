@@ -191,8 +191,16 @@ class _Reader:
         records: list[dict[str, Any]] = []
         explicit_empty = False
         first_col = min(columns)
+        unlabelled: set[int] = set()
         for row in ws.iter_rows(min_row=2):
             filled = [c for c in row if c.value is not None and str(c.value).strip() != ""]
+            for cell in filled:
+                if cell.column not in columns and cell.column not in unlabelled:
+                    # a value under no header would be dropped without a word: say so once per column
+                    unlabelled.add(cell.column)
+                    self.diags.append(Diagnostic(self.display, "ledger_unlabelled_value", {"sheet": ws.title},
+                                                 cell.row, cell.column, cell=f"{ws.title}!{cell.coordinate}"))
+            filled = [c for c in filled if c.column in columns]
             if not filled:
                 continue
             if len(filled) == 1 and filled[0].column == first_col and normal(filled[0].value) in markers:
@@ -392,8 +400,8 @@ def read_workbook(path: Path, display: str) -> tuple[dict[str, Any], _Reader]:
             continue
         reader.merged(ws)
     if facts is None:
-        raise InputError([Diagnostic(display, "ledger_missing_sheet",
-                                     {"sheet": words(reader.lang).fixed_sheet("sheet_facts")})])
+        raise InputError(reader.diags + [Diagnostic(display, "ledger_missing_sheet",
+                                                    {"sheet": words(reader.lang).fixed_sheet("sheet_facts")})])
     reader.facts(facts)
     # parents before children, whatever order the sheets are in
     for ws, table in sorted(tables, key=lambda item: bool(item[1].parents)):
