@@ -169,7 +169,7 @@ def _general(ws: Any, ref: str, value: Any) -> None:
 
 FAULTS = [
     ("wrong type", lambda ws: ws.__setitem__("D2", "三人"), "会议记录!D2",
-     'error [int_parsing] 应到人数 应为整数，实际为 "三人"。'),
+     'error [int_type] 应到人数 应为整数，实际为 "三人"。'),
     ("impossible date", lambda ws: ws.__setitem__("C2", "2025/02/30"), "会议记录!C2",
      'error [impossible_date] 日期 "2025/02/30" 不存在；请改为真实日期（YYYY-MM-DD）。'),
     ("text that is no date", lambda ws: ws.__setitem__("C2", "九月初"), "会议记录!C2",
@@ -200,7 +200,7 @@ FAULTS = [
     ("value under no header", lambda ws: ws.__setitem__("T5", "补记"), "会议记录!T5",
      'error [ledger_unlabelled_value] 工作表"会议记录"的这一列没有表头，其中的内容不会被读取；'),
     ("boolean", lambda ws: ws.__setitem__("I3", "有"), "会议记录!I3",
-     'error [bool_parsing] 记录缺席情况 应为 true 或 false，实际为 "有"。'),
+     'error [bool_type] 记录缺席情况 应为 true 或 false，实际为 "有"。'),
 ]
 
 
@@ -222,7 +222,7 @@ def test_facts_sheet_value(ledger: Path) -> None:
     _edit(ledger, change)
     code, _, stderr = _import(ledger)
     assert code == 3
-    assert 'ledger.xlsx:基本情况!C16: error [int_parsing] 正式党员人数 应为整数，实际为 "十"。' in stderr
+    assert 'ledger.xlsx:基本情况!C16: error [int_type] 正式党员人数 应为整数，实际为 "十"。' in stderr
 
 
 def test_missing_sheets(ledger: Path, tmp_path: Path) -> None:
@@ -278,7 +278,7 @@ def test_english_diagnostics(ledger: Path) -> None:
     _edit(ledger, lambda wb: wb[MEETINGS].__setitem__("D2", "three"))
     code, _, stderr = _import(ledger, "--lang", "en")
     assert code == 3
-    assert 'ledger.xlsx:会议记录!D2: error [int_parsing] 应到人数 must be a whole number, got "three".' in stderr
+    assert 'ledger.xlsx:会议记录!D2: error [int_type] 应到人数 must be a whole number, got "three".' in stderr
 
 
 def test_every_choice_has_a_label_in_each_language_and_none_is_ambiguous() -> None:
@@ -346,3 +346,11 @@ def test_east_asian_builtin_date_format(ledger: Path, tmp_path: Path) -> None:
     cell = load_workbook(patched)[MEETINGS]["C2"]
     assert not cell.is_date and cell.value == 45538  # what openpyxl alone makes of it
     assert load_evidence(patched).model_dump() == load_evidence(HOULIU).model_dump()
+
+
+def test_consistency_checks_point_at_cells(ledger: Path) -> None:
+    """The checks beyond types (issue 8's consistency pass) locate their faults in the workbook too."""
+    _edit(ledger, lambda wb: wb["谈心谈话"].__setitem__("B2", "M99"))
+    code, _, stderr = _import(ledger)
+    assert code == 3
+    assert 'ledger.xlsx:谈心谈话!B2: error [unknown_member] 党员 "M99" 不在 members 名册中；' in stderr

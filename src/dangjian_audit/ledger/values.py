@@ -22,6 +22,8 @@ from dangjian_audit.ledger.layout import Column, Layout, Table, Words, all_words
 
 _SEPARATORS = re.compile(r"[,，、;；\n]")
 _TEXT_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_INTEGER = re.compile(r"^[+-]?\d{1,30}$")
+_DECIMAL = re.compile(r"^[+-]?(\d{1,30}(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 # Serial day 1 is 1900-01-01 counted from 1899-12-30, as Excel and WPS count after 1900-02-28 (every real date).
 EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -169,14 +171,31 @@ def from_cell(col: Column, value: Any, is_date_cell: bool) -> Any:
         return True if key in true else False if key in false else _number_text(value)
     if kind == "date":
         return _date(value, is_date_cell)
-    # int and float: full-width digits and thousands separators are plain numbers
+    # int and float: a number typed as text (full-width digits, thousands separators) is that number;
+    # other text goes to the model, which refuses it with the YAML path's message
     if isinstance(value, bool):
         return _number_text(value)
     if isinstance(value, str):
         text = unicodedata.normalize("NFKC", value).strip()
         if _THOUSANDS.match(text):
             text = text.replace(",", "")
-        return text
+        number = _number(text)
+        return value if number is None else _numeric(kind, number)
+    return _numeric(kind, value)
+
+
+def _number(text: str) -> int | float | None:
+    if _INTEGER.match(text):
+        return int(text)
+    if _DECIMAL.match(text):
+        return float(text)
+    return None
+
+
+def _numeric(kind: str, value: Any) -> Any:
+    """An integral float is an int where an int is wanted (3.0 is how some spreadsheets store 3)."""
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
     return value
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -93,13 +93,19 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
 
 
 def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
+                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None,
                   verify_attachments: bool = True) -> Evidence:
     """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
 
+    ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
+    a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
     A workbook (``.xlsx``) is converted in memory and an evidence pack (``.zip``) verified and opened.
     Attachments must exist and match their recorded hashes unless ``verify_attachments`` is off
     (converting a file, or recording new hashes).
     """
+    from dangjian_audit.limits import max_file_bytes
+    from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
+
     display = display or str(path)
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -107,23 +113,29 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
 
         def checks(ev: Evidence, place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic]
                    ) -> list[Diagnostic]:
-            return semantic_checks(ev, "", display, place)
+            return (semantic_checks(ev, "", display, place)
+                    + consistency_diagnostics(ev, "", display, indicator_ids, place))
 
         return load_ledger(path, display, as_of, checks, verify_attachments)
     if suffix == ".zip":
         from dangjian_audit.pack import load_pack
 
-        return load_pack(path, display, as_of, load_evidence)
-    text = read_text(path, display)
+        def inner(file: Path, name: str, day: dt.date | None) -> Evidence:
+            return load_evidence(file, name, day, indicator_ids, max_bytes)
+
+        return load_pack(path, display, as_of, inner)
+    text = read_text(path, display, max_bytes or max_file_bytes())
     data = parse(text, display)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    rule_diags = rule_key_diagnostics(data, text, display)
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
-        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        diags = rule_diags + validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
-    diags = semantic_checks(ev, text, display)
+    diags = rule_diags + semantic_checks(ev, text, display) + consistency_diagnostics(ev, text, display,
+                                                                                      indicator_ids)
     if as_of is not None and as_of < ev.period.start:
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
