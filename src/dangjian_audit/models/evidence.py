@@ -16,6 +16,7 @@ models keep it as ``src_line`` so findings can point at ``file:line``.
 import datetime as dt
 import re
 import unicodedata
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -141,6 +142,24 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     src_line: SkipJsonSchema[int | None] = Field(default=None, alias="__line__", exclude=True)
+
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _inside_folder(value: str) -> str:
+    # relative, with forward slashes, never leaving the evidence file's folder: a pack must hold it
+    parts = PurePosixPath(value).parts
+    if "\\" in value or value.startswith("/") or _DRIVE.match(value) or ".." in parts or not parts:
+        raise PydanticCustomError("attachment_path", "attachment path must stay inside the evidence folder")
+    return value
+
+
+class Attachment(Record):
+    """A file (minutes, photo, scan) kept beside the evidence file and cited by one record."""
+
+    path: Annotated[str, Field(min_length=1, max_length=255), _ONE_LINE, AfterValidator(_inside_folder)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
 
 
 class Term(Record):
@@ -284,6 +303,7 @@ class Meeting(Record):
     speaker_role: Literal["secretary", "deputy_secretary", "principal", "member", "guest"] | None = None
     topic: FreeText | None = None
     vote: Vote | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _attendance(self) -> "Meeting":
@@ -328,6 +348,7 @@ class Document(Record):
     reviewed: Day | None = None
     approved_by_party: Flag | None = None
     clauses: Items[Ident] = Field(default_factory=list)
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class Decision(Record):
@@ -347,6 +368,7 @@ class Decision(Record):
     status: Literal["open", "done"] = "open"
     feedback: Flag | None = None
     political_review: Flag | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class CadreAppointment(Record):
@@ -400,6 +422,7 @@ class Activity(Record):
     participants: Annotated[StrictInt, Field(ge=0, le=lim.MAX_STUDENTS)] | None = None  # students too
     approved: Day | None = None
     topic: FreeText | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class Talk(Record):

@@ -13,12 +13,11 @@ import csv
 import datetime as dt
 import io
 import json
-import re
-import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from dangjian_audit.archive import fixed_zip_dates
 from dangjian_audit.formatting import json_number, num
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.county import REPORTS_DIR, CountySummary, GapStat, InvalidRow, SchoolRow
@@ -267,39 +266,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _fixed_zip_dates(buffer.getvalue(), stamp)
-
-
-CORE_PROPERTIES = "docProps/core.xml"
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _fixed_core_dates(xml: bytes, stamp: dt.datetime) -> bytes:
-    """Date the workbook's created and modified properties ``stamp``.
-
-    openpyxl sets ``modified`` to the time of saving whatever the workbook says, so it is rewritten here.
-    """
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-    return _CORE_DATES.sub(lambda m: m.group(1) + when + m.group(3), xml)
-
-
-def _fixed_zip_dates(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite a zip archive with every entry, and the workbook's created and modified dates, set to ``stamp``.
-
-    openpyxl stamps the entries and ``dcterms:modified`` with the time of writing.
-    """
-    out = io.BytesIO()
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            content = src.read(info.filename)
-            if info.filename == CORE_PROPERTIES:
-                content = _fixed_core_dates(content, stamp)
-            dst.writestr(entry, content)
-    return out.getvalue()
+    return fixed_zip_dates(buffer.getvalue(), stamp)
 
 
 # ---------------------------------------------------------------- Markdown and HTML
