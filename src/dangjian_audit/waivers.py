@@ -75,19 +75,10 @@ class WaiversFile(_Model):
     waivers: list[dict[str, Any]]
 
 
-def _strip_lines(value: Any) -> Any:
-    from dangjian_audit.yamlio import LINE_KEY
-
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != LINE_KEY}
-    if isinstance(value, list):
-        return [_strip_lines(v) for v in value]
-    return value
-
-
 def load_waivers(path: Path, ruleset: Ruleset, display: str | None = None) -> WaiverSet:
     """Load and validate a waivers file against the catalog; raises :class:`InputError` with every problem."""
     from dangjian_audit.loading import validation_diagnostics
+    from dangjian_audit.loading.common import strip_lines
     from dangjian_audit.yamlio import LINE_KEY, locate, parse, read_text
 
     display = display or str(path)
@@ -96,7 +87,7 @@ def load_waivers(path: Path, ruleset: Ruleset, display: str | None = None) -> Wa
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
     try:
-        model = WaiversFile.model_validate(_strip_lines(data))
+        model = WaiversFile.model_validate(strip_lines(data))
     except ValidationError as exc:
         raise InputError(validation_diagnostics(exc, text, display)) from None
     ids = {ci.indicator.id: ci.indicator for ci in ruleset.indicators}
