@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Any
 
 from dangjian_audit.loading import CompiledIndicator, Ruleset
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec, matches, resolve
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
+NOT_THIS_SCHOOL = Outcome(ONE, "detail_condition", applicable=False)
 
 
 @dataclass(slots=True)
@@ -26,6 +28,15 @@ class Evaluation:
     veto_triggered: bool = False
 
 
+def _run(spec: Spec, fn: Any, evidence: Evidence, ctx: Context, one_person: bool) -> Outcome:
+    if one_person and spec.skip_if_one_person:
+        return ONE_PERSON
+    if spec.applies_if and not matches(evidence, spec.applies_if, ctx):
+        return NOT_THIS_SCHOOL
+    outcome: Outcome = fn(spec, evidence, ctx)
+    return outcome
+
+
 def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Evaluation:
     ind = ci.indicator
     missing = [name for name in ind.evidence if resolve(evidence, name, ctx) is None]
@@ -33,8 +44,7 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
         findings = [Finding("missing_section", {"section": name}) for name in missing]
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     one_person = bool(evidence.organization.secretary_is_principal)
-    outcomes = [ONE_PERSON if one_person and spec.skip_if_one_person else fn(spec, evidence, ctx)
-                for spec, fn in ci.checks]
+    outcomes = [_run(spec, fn, evidence, ctx, one_person) for spec, fn in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)

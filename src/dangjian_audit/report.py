@@ -23,6 +23,7 @@ from dangjian_audit.models.result import (
     PeriodRef,
     SchoolRef,
     SchoolReport,
+    VetoCap,
 )
 from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
@@ -48,7 +49,7 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
                 args[key + "_label"] = msgs.get("labels", name, str(args[key]))
         message = msgs.fmt("findings", f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
-    return FindingOut(code=f.key, message=message, location=loc)
+    return FindingOut(code=f.key, message=message, location=loc, severity="warning" if f.warning else "error")
 
 
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
@@ -112,6 +113,11 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     gaps = [r.id for r in sorted((r for r in results if r.lost > 0 or r.veto_triggered),
                                  key=lambda r: (-r.lost, r.id))]
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
+    cap = None
+    if sc.cap is not None:
+        cap = VetoCap(uncapped_total=float(sc.uncapped), cap=float(sc.cap), indicators=list(sc.veto),
+                      reason=msgs.ui("gate_reason_veto", ids=", ".join(sc.veto)))
+    warnings = [r.id for r in results if any(f.severity == "warning" for f in r.findings)]
     header = ruleset.catalog.header
     school = evidence.school
     return SchoolReport(
@@ -135,6 +141,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         dimensions=dims,
         indicators=results,
         gaps=gaps,
+        total_uncapped=float(sc.uncapped),
+        veto_cap=cap,
+        warnings=warnings,
     )
 
 

@@ -96,6 +96,8 @@ class Organization(Record):
     term_years: Annotated[int, Field(ge=1, le=5)] | None = None
     last_election: Election | None = None
     extension: Extension | None = None
+    # A joint branch (联合党支部): how many units it covers (支部工作条例: at most 5).
+    joint_units: Annotated[int, Field(ge=1)] | None = None
     secretary_is_principal: bool | None = None
     committee: list[CommitteeSeat] | None = None
     party_groups: list[PartyGroup] | None = None
@@ -106,6 +108,21 @@ class Leader(Record):
     post: Literal["secretary", "principal", "deputy_secretary", "vice_principal", "discipline", "union_chair", "other"]
     party_member: bool
     on_party_body: bool
+    # 双重组织生活: a leading cadre who is a member also takes part in the organizational life of
+    # their own branch or Party group, per the sign-in sheets of the period.
+    dual_life: bool | None = None
+
+
+IncomeBand = Literal[
+    "salary_to_3000",
+    "salary_3000_5000",
+    "salary_5000_10000",
+    "salary_over_10000",
+    "pension_to_5000",
+    "pension_over_5000",
+    "student",
+    "low_income",
+]
 
 
 class Member(Record):
@@ -124,6 +141,15 @@ class Member(Record):
     dues_rate_ok: bool | None = None
     admitted: dt.date | None = None
     dues_from: dt.date | None = None
+    # Dues facts without personal data: the income band the rate follows and the rate actually paid,
+    # never a salary (党费规定 2008).
+    income_band: IncomeBand | None = None
+    dues_rate_percent: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    dues_monthly_yuan: Amount | None = None
+    # The longest run of consecutive months in the period without paying dues, and without taking
+    # part in organizational life (党章 art. 9: six consecutive months is treated as leaving the Party).
+    dues_unpaid_run_months: Annotated[int, Field(ge=0, le=24)] | None = None
+    life_absent_run_months: Annotated[int, Field(ge=0, le=24)] | None = None
 
 
 MeetingKind = Literal[
@@ -138,6 +164,7 @@ MeetingKind = Literal[
     "ideology",
     "opinion_analysis",
     "staff_congress",
+    "staff_meeting",
     "secretary_report",
     "integrity",
 ]
@@ -160,6 +187,14 @@ class Vote(Record):
     voted_for: Count
 
 
+class Delegates(Record):
+    """The make-up of a staff congress (教代会): delegates, teaching staff and school leaders among them."""
+
+    total: Annotated[int, Field(ge=1)]
+    teaching: Count
+    leaders: Count
+
+
 class Meeting(Record):
     id: Ident
     kind: MeetingKind
@@ -176,6 +211,7 @@ class Meeting(Record):
     speaker_role: Literal["secretary", "deputy_secretary", "principal", "member", "guest"] | None = None
     topic: str | None = None
     vote: Vote | None = None
+    delegates: Delegates | None = None
 
     @model_validator(mode="after")
     def _attendance(self) -> "Meeting":
@@ -267,6 +303,12 @@ class Candidate(Record):
     vote: Vote | None = None
     approved: dt.date | None = None
     confirmed: dt.date | None = None
+    # 推优: recommended by the Communist Youth League (candidates aged 28 or under).
+    league_recommended: bool | None = None
+    political_review_date: dt.date | None = None
+    thought_reports: Count | None = None
+    # Probation extended by this many months (党章: at least 6, at most 12).
+    extension_months: Annotated[int, Field(ge=1, le=24)] | None = None
 
 
 ActivityKind = Literal[
@@ -339,6 +381,15 @@ class Facility(Record):
     budget_yuan: Amount | None = None
 
 
+class DuesPayment(Record):
+    """A one-off voluntary dues payment (党费规定 art. 11: 1,000 yuan or more is handed up in full)."""
+
+    id: Ident
+    date: dt.date
+    amount_yuan: Amount
+    handed_up: bool
+
+
 class Honour(Record):
     title: str
     level: Literal["county", "city", "province", "national"]
@@ -390,4 +441,5 @@ class Evidence(Record):
     facility: Facility | None = None
     outcomes: Outcomes | None = None
     incidents: list[Incident] | None = None
+    dues_payments: list[DuesPayment] | None = None
     inspector: list[Verdict] | None = None

@@ -28,6 +28,8 @@ class FindingOut(Frozen):
     code: str
     message: str
     location: Location | None = None
+    # a warning is shown but costs no points (e.g. an organization type that does not match its size)
+    severity: Literal["error", "warning"] = "error"
 
 
 class BasisOut(Frozen):
@@ -89,6 +91,15 @@ class PeriodRef(Frozen):
     end: str
 
 
+class VetoCap(Frozen):
+    """Why the total is lower than the dimensions add up to: a triggered veto caps it."""
+
+    uncapped_total: float
+    cap: float
+    indicators: list[str]
+    reason: str
+
+
 class SchoolReport(Frozen):
     format_version: Literal[1] = 1
     tool: str
@@ -110,3 +121,8 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+    # the sum of the dimension scores before any veto cap; equals total when no cap applies
+    total_uncapped: float = 0.0
+    veto_cap: VetoCap | None = None
+    # indicators that carry warnings (findings that cost nothing)
+    warnings: list[str] = []

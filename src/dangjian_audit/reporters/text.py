@@ -40,6 +40,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     veto = ", ".join(r.veto) if r.veto else ui("veto_none")
     console.print(Text.assemble(
         (f"{ui('total')}: ", "bold"), (f"{_num(r.total)}/{_num(r.max)}", "bold"),
+        (ui("veto_capped", uncapped=_num(r.veto_cap.uncapped_total), cap=_num(r.veto_cap.cap),
+            reason=r.veto_cap.reason) if r.veto_cap else "", "bold red"),
         f"    {ui('grade')}: {r.grade.name}    {ui('level')}: {level}    ",
         (f"{ui('veto')}: {veto}", "bold red" if r.veto else ""),
         (f"    {ui('veto_unverified')}: {', '.join(r.veto_unverified)}" if r.veto_unverified else "", "bold magenta"),
@@ -53,6 +55,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     for d in r.dimensions:
         dims.add_row(f"{d.id} {d.name}", _num(d.score), _num(d.max), f"{d.percent:.1f}%")
     console.print(dims)
+    _warnings(console, r, msgs)
     gaps = [i for i in r.indicators if i.id in set(r.gaps)]
     gaps.sort(key=lambda i: r.gaps.index(i.id))
     if not gaps:
@@ -77,6 +80,16 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     console.print(table)
     if len(gaps) > MAX_GAPS:
         console.print(ui("more_gaps", count=len(gaps) - MAX_GAPS))
+
+
+def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    """Findings that cost nothing (e.g. an organization type that does not fit its size)."""
+    lines = [f"· {i.id} {i.title}: {f.message}" for i in r.indicators if i.id in r.warnings
+             for f in i.findings if f.severity == "warning"]
+    if lines:
+        console.print(Text(msgs.ui("warnings"), style="bold yellow"))
+        for line in lines:
+            console.print(line)
 
 
 def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:

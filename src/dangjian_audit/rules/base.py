@@ -23,17 +23,6 @@ ONE = Fraction(1)
 ZERO = Fraction(0)
 
 
-class Spec(BaseModel):
-    """Base of every check kind's parameter model."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    weight: Annotated[int, Field(ge=1)] = 1
-    # Not applicable where one person is both secretary and principal (一肩挑): the requirement
-    # on the second role is met by the first.
-    skip_if_one_person: bool = False
-
-
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One observation: a message key (or catalog text) with arguments and an evidence line."""
@@ -42,6 +31,8 @@ class Finding:
     args: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
     text: Text | None = None
+    # A warning is shown but costs nothing: the guide calls it a reminder, not a shortfall.
+    warning: bool = False
 
 
 @dataclass(slots=True)
@@ -174,9 +165,27 @@ class Condition(BaseModel):
     contains: str | None = None
     min: Ratio | None = None
     max: Ratio | None = None
+    gt: Ratio | None = None
+    lt: Ratio | None = None
 
 
 Where = dict[str, Scalar | Condition]
+
+
+class Spec(BaseModel):
+    """Base of every check kind's parameter model."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    weight: Annotated[int, Field(ge=1)] = 1
+    # Not applicable where one person is both secretary and principal (一肩挑): the requirement
+    # on the second role is met by the first.
+    skip_if_one_person: bool = False
+    # Applies only when the evidence matches (dotted paths from the evidence root), e.g. a branch
+    # committee's monthly meeting only where formal members reach the committee line.
+    applies_if: Where = Field(default_factory=dict)
+    # The numbers of the guide's checkable rules (guide-and-rules.md b.2) this check encodes.
+    guide: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
 
 
 def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
@@ -193,6 +202,10 @@ def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
     if cond.min is not None and (value is None or value < cond.min):
         return False
     if cond.max is not None and (value is None or value > cond.max):
+        return False
+    if cond.gt is not None and (value is None or value <= cond.gt):
+        return False
+    if cond.lt is not None and (value is None or value >= cond.lt):
         return False
     return True
 
@@ -227,6 +240,42 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
     return out
 
 
+class Table(BaseModel):
+    """A line that depends on another field of the record: ``table[record.<key>]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    table: dict[str, Ratio]
+
+
+class Due(BaseModel):
+    """A date a step falls due: ``from`` plus ``months`` (plus the months in ``extra_months``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    months: Annotated[int, Field(ge=0)]
+    extra_months: str | None = None
+
+
+class Every(BaseModel):
+    """A count that must keep pace with time: one per ``months`` from ``from`` until ``to``
+    (or the last day that counts), e.g. an activist reviewed every six months."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str | None = None
+    months: Annotated[int, Field(ge=1)]
+
+
+def months_between(first: dt.date, last: dt.date) -> int:
+    """Whole calendar months from ``first`` to ``last``."""
+    n = (last.year - first.year) * 12 + last.month - first.month
+    return n - 1 if n > 0 and add_months(first, n) > last else max(n, 0)
+
+
 class Predicate(BaseModel):
     """One requirement on a record, with the catalog's own message when it fails."""
 
@@ -239,6 +288,7 @@ class Predicate(BaseModel):
     in_: list[Scalar] | None = Field(default=None, alias="in")
     min: Ratio | None = None
     max: Ratio | None = None
+    lt: Ratio | None = None
     after: str | None = None
     min_days: int | None = None
     max_days: int | None = None
@@ -249,14 +299,77 @@ class Predicate(BaseModel):
     # compare with the last day that counts: the period's end, or the audit date if earlier
     not_after_end: bool = False
     not_before_end: bool = False
+    # value / another field, compared with min and max
+    share_of: str | None = None
+    # value ≥ the line for the record's own band (paying more is allowed, e.g. 自愿多交党费)
+    min_from_table: Table | None = None
+    # the step must happen by its due date; until that date passes a missing value is no gap
+    within: Due | None = None
+    # the step must not happen before its due date, and must have happened once it has passed
+    not_before: Due | None = None
+    # the predicate only applies to records that have this field
+    unless_missing: str | None = None
+    # a count of at least one per N months over a span of the record's own dates
+    every: Every | None = None
+    # the numbers of the guide's rules this requirement encodes (see Spec.guide)
+    guide: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+
+
+def _due(record: Any, due: Due, ctx: Context) -> dt.date | None:
+    start = resolve(record, due.from_, ctx)
+    if not isinstance(start, dt.date):
+        return None
+    extra = resolve(record, due.extra_months, ctx) if due.extra_months else None
+    return add_months(start, due.months + (extra or 0))
+
+
+def _check_due(record: Any, pred: Predicate, value: Any, ctx: Context) -> bool | None:
+    """The verdict of ``within`` / ``not_before``, or ``None`` when neither is set."""
+    rule = pred.within or pred.not_before
+    if rule is None:
+        return None
+    due = _due(record, rule, ctx)
+    if due is None:
+        return True  # the step it counts from has not happened: nothing is due yet
+    if value is None:
+        # judged on the last day that counts, like every other date in the period
+        return due > ctx.end
+    return bool(value <= due) if pred.within is not None else bool(value >= due)
+
+
+def _check_every(record: Any, every: Every, value: Any, ctx: Context) -> bool:
+    first = resolve(record, every.from_, ctx)
+    if not isinstance(first, dt.date):
+        return True
+    last = resolve(record, every.to, ctx) if every.to else None
+    last = min(last, ctx.end) if isinstance(last, dt.date) else ctx.end
+    needed = months_between(first, last) // every.months if last > first else 0
+    return (value or 0) >= needed
 
 
 def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
+    if pred.unless_missing is not None and resolve(record, pred.unless_missing, ctx) is None:
+        return True
     value = resolve(record, pred.field, ctx)
     if isinstance(value, Meeting):
         value = value.date
+    due = _check_due(record, pred, value, ctx)
+    if due is not None:
+        return due
+    if pred.every is not None:
+        return _check_every(record, pred.every, value, ctx)
     if value is None:
         return pred.optional
+    if pred.share_of is not None:
+        base = resolve(record, pred.share_of, ctx)
+        if not base:
+            return False
+        value = Fraction(str(value)) / Fraction(str(base))
+    if pred.min_from_table is not None:
+        band = resolve(record, pred.min_from_table.key, ctx)
+        line = pred.min_from_table.table.get(str(band)) if band is not None else None
+        if line is None or Fraction(str(value)) < line:
+            return False
     if pred.equals is not None and value != pred.equals:
         return False
     if pred.in_ is not None and value not in pred.in_:
@@ -264,6 +377,8 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     if pred.min is not None and value < pred.min:
         return False
     if pred.max is not None and value > pred.max:
+        return False
+    if pred.lt is not None and value >= pred.lt:
         return False
     if pred.after is not None:
         other = resolve(record, pred.after, ctx)

@@ -69,7 +69,7 @@ def _kind(tp: Any) -> str:
 
 def _conditions(where: dict[str, Any]) -> Iterator[tuple[str, bool]]:
     for key, cond in where.items():
-        numeric = isinstance(cond, Condition) and any(v is not None for v in (cond.min, cond.max))
+        numeric = isinstance(cond, Condition) and any(v is not None for v in (cond.min, cond.max, cond.gt, cond.lt))
         yield key, numeric
 
 
@@ -103,13 +103,31 @@ def problems(spec: Spec) -> list[tuple[str, str]]:
             need(item, key, numeric=numeric)
         for pred in getattr(spec, "rules", []) or []:
             assert isinstance(pred, Predicate)
-            numeric = pred.min is not None or pred.max is not None or pred.more_than_half_of is not None
-            dated = pred.after is not None or pred.not_after_end or pred.not_before_end
+            numeric = (pred.min is not None or pred.max is not None or pred.lt is not None
+                       or pred.more_than_half_of is not None
+                       or pred.share_of is not None or pred.min_from_table is not None or pred.every is not None)
+            dated = (pred.after is not None or pred.not_after_end or pred.not_before_end
+                     or pred.within is not None or pred.not_before is not None)
             need(item, pred.field, numeric=numeric, date=dated)
             if pred.after is not None:
                 need(item, pred.after, date=True)
             if pred.more_than_half_of is not None:
                 need(item, pred.more_than_half_of, numeric=True)
+            if pred.share_of is not None:
+                need(item, pred.share_of, numeric=True)
+            if pred.min_from_table is not None:
+                need(item, pred.min_from_table.key)
+            for due in (pred.within, pred.not_before):
+                if due is not None:
+                    need(item, due.from_, date=True)
+                    if due.extra_months is not None:
+                        need(item, due.extra_months, numeric=True)
+            if pred.unless_missing is not None:
+                need(item, pred.unless_missing)
+            if pred.every is not None:
+                need(item, pred.every.from_, date=True)
+                if pred.every.to is not None:
+                    need(item, pred.every.to, date=True)
     path = getattr(spec, "path", None)
     if path is not None:
         numeric = any(getattr(spec, k, None) is not None for k in ("min", "max", "gt", "of", "at_least"))
@@ -122,6 +140,8 @@ def problems(spec: Spec) -> list[tuple[str, str]]:
         for other in (getattr(spec, "of", None), getattr(spec, "at_least", None)):
             if other is not None:
                 need(Evidence, other, numeric=True)
+    for key, numeric in _conditions(spec.applies_if):
+        need(Evidence, key, numeric=numeric)
     return out
 
 

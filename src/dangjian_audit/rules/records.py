@@ -9,7 +9,7 @@ from typing import Literal
 from pydantic import Field
 
 from dangjian_audit.models.catalog import Text
-from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.models.evidence import Evidence, Meeting
 from dangjian_audit.rules.base import (
     ONE,
     ZERO,
@@ -38,10 +38,16 @@ class RecordsSpec(Spec):
     rules: list[Predicate] = Field(min_length=1)
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_applicable"
+    # one failing record fails the whole check (e.g. a member who lapsed under the six-month rule)
+    all_or_nothing: bool = False
+    # an optional section (e.g. one-off dues payments): absent means there were none
+    if_missing: Literal["insufficient_evidence", "not_applicable"] = "insufficient_evidence"
 
 
 def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcome:
     records = select(ctx, spec.collection, spec.where, spec.dated)
+    if records is None and spec.if_missing == "not_applicable":
+        records = []
     if records is None:
         return missing_section(spec.collection)
     if not records:
@@ -58,6 +64,8 @@ def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcom
         for pred in failed:
             findings.append(Finding("record_rule", {"record": record_label(record)},
                                     getattr(record, "src_line", None), pred.message))
+    if spec.all_or_nothing and good < len(records):
+        return Outcome(ZERO, "detail_records", {"good": good, "total": len(records)}, findings)
     return share_outcome(good, len(records), spec.min_share, "detail_records", findings)
 
 
@@ -69,6 +77,9 @@ class QuorumSpec(Spec):
     cadre_ratio: Share | None = None
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_met"
+    # One rate over the period (Σ present / Σ expected), as a participation rate is counted,
+    # instead of a line every single meeting must reach.
+    aggregate: bool = False
 
 
 def _fraction_label(value: Fraction) -> str:
@@ -86,6 +97,8 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return Outcome(ZERO, "detail_no_records", {"section": "meetings"},
                        [Finding("no_records", {"section": "meetings"})])
     line = spec.ratio
+    if spec.aggregate:
+        return _aggregate(spec, chosen)
     good = 0
     findings: list[Finding] = []
     for m in chosen:
@@ -103,6 +116,21 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
                 "expected": m.expected, "need": ("> " if strict else "≥ ") + _fraction_label(need),
             }, m.src_line))
     return share_outcome(good, len(chosen), spec.min_share, "detail_quorum", findings)
+
+
+def _aggregate(spec: QuorumSpec, chosen: list[Meeting]) -> Outcome:
+    present = sum(m.present for m in chosen)
+    expected = sum(m.expected for m in chosen)
+    need = spec.ratio
+    lhs, rhs = present * need.denominator, need.numerator * expected
+    ok = expected > 0 and (lhs >= rhs if spec.inclusive else lhs > rhs)
+    args = {"present": present, "expected": expected, "meetings": len(chosen),
+            "need": ("≥ " if spec.inclusive else "> ") + _fraction_label(need),
+            "rate": f"{present / expected:.1%}" if expected else "-"}
+    if ok:
+        return Outcome(ONE, "detail_participation", args)
+    share = Fraction(present, expected) if expected else ZERO
+    return Outcome(share / need, "detail_participation", args, [Finding("participation_short", args)])
 
 
 class AbsentSpec(Spec):
