@@ -301,7 +301,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     code, _, err = run_cli(["check", PROVINCE, "--as-of", "2025-12-31", "-f", "json", "-o", str(blocker / "x.json")])
-    assert code == 2 and "[output_unwritable]" in err
+    assert code == 2 and "[unwritable]" in err
 
 
 def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

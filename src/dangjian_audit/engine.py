@@ -8,11 +8,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
 
-from dangjian_audit.loading import CompiledIndicator, Ruleset
+from dangjian_audit.models.check import Spec
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec, matches, resolve
+from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
+from dangjian_audit.rules import REGISTRY
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, matches, resolve
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
 NOT_THIS_SCHOOL = Outcome(ONE, "detail_condition", applicable=False)
@@ -28,13 +29,13 @@ class Evaluation:
     veto_triggered: bool = False
 
 
-def _run(spec: Spec, fn: Any, evidence: Evidence, ctx: Context, one_person: bool) -> Outcome:
+def _run(spec: Spec, evidence: Evidence, ctx: Context, one_person: bool) -> Outcome:
     if one_person and spec.skip_if_one_person:
         return ONE_PERSON
-    if spec.applies_if and not matches(evidence, spec.applies_if, ctx):
+    condition = getattr(spec, "applies_if", None)
+    if condition and not matches(evidence, condition, ctx):
         return NOT_THIS_SCHOOL
-    outcome: Outcome = fn(spec, evidence, ctx)
-    return outcome
+    return REGISTRY[spec.kind].run(spec, evidence, ctx)
 
 
 def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Evaluation:
@@ -44,11 +45,12 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
         findings = [Finding("missing_section", {"section": name}) for name in missing]
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     one_person = bool(evidence.organization.secretary_is_principal)
-    outcomes = [_run(spec, fn, evidence, ctx, one_person) for spec, fn in ci.checks]
+    ctx.indicator = ind.id
+    outcomes = [_run(spec, evidence, ctx, one_person) for spec in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)
-    applicable = [(o, spec.weight) for o, (spec, _) in zip(outcomes, ci.checks, strict=True) if o.applicable]
+    applicable = [(o, spec.weight) for o, spec in zip(outcomes, ci.checks, strict=True) if o.applicable]
     if not applicable:
         return Evaluation(ci, "not_applicable", ONE, outcomes, findings)
     automated = [o for o, _ in applicable if not o.awaiting]

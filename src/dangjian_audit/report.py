@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from dangjian_audit import __version__
 from dangjian_audit.engine import Evaluation, evaluate
+from dangjian_audit.formatting import percent
 from dangjian_audit.i18n import Messages, SafeDict
-from dangjian_audit.loading import Ruleset, load_evidence
+from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
     STATUSES,
@@ -25,14 +26,9 @@ from dangjian_audit.models.result import (
     SchoolReport,
     VetoCap,
 )
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
-
-TENTH = Decimal("0.1")
-
-
-def _percent(score: Decimal, top: Decimal) -> float:
-    return float((score * 100 / top).quantize(TENTH, rounding=ROUND_HALF_UP)) if top else 0.0
 
 
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
@@ -93,9 +89,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             title=ind.title.get(lang),
             status=ev.status,
             status_label=msgs.get("status", ev.status),
-            points=float(pts),
-            max=float(ind.points),
-            lost=float(lost),
+            points=pts,
+            max=ind.points,
+            lost=lost,
             veto=ind.veto,
             veto_triggered=ev.veto_triggered,
             computation=_computation(ev, pts, msgs),
@@ -106,16 +102,16 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             basis=[BasisOut(document=b.document.get(lang), clause=b.clause.get(lang) if b.clause else None,
                             source=b.source) for b in ind.basis],
         ))
-    dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=float(d.score), max=float(d.max),
-                            awarded=float(d.awarded), applicable_max=float(d.applicable_max),
-                            percent=_percent(d.score, d.max))
+    dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=d.score, max=d.max,
+                            awarded=d.awarded, applicable_max=d.applicable_max,
+                            percent=percent(d.score, d.max))
             for d in sc.dimensions]
     gaps = [r.id for r in sorted((r for r in results if r.lost > 0 or r.veto_triggered),
                                  key=lambda r: (-r.lost, r.id))]
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
     cap = None
     if sc.cap is not None:
-        cap = VetoCap(uncapped_total=float(sc.uncapped), cap=float(sc.cap), indicators=list(sc.veto),
+        cap = VetoCap(uncapped_total=sc.uncapped, cap=sc.cap, indicators=list(sc.veto),
                       reason=msgs.ui("gate_reason_veto", ids=", ".join(sc.veto)))
     warnings = [r.id for r in results if any(f.severity == "warning" for f in r.findings)]
     header = ruleset.catalog.header
@@ -130,18 +126,18 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         period=PeriodRef(kind=evidence.period.kind, start=evidence.period.start.isoformat(),
                          end=evidence.period.end.isoformat()),
         as_of=as_of.isoformat(),
-        total=float(sc.total),
-        max=float(sc.max),
+        total=sc.total,
+        max=sc.max,
         grade=Named(id=sc.grade.id, name=sc.grade.name.get(lang)),
         level=Named(id=sc.level.id, name=sc.level.name.get(lang)) if sc.level else None,
         veto=sc.veto,
         veto_unverified=sc.veto_unverified,
-        pending_inspection=float(sc.pending),
+        pending_inspection=sc.pending,
         status_counts=counts,
         dimensions=dims,
         indicators=results,
         gaps=gaps,
-        total_uncapped=float(sc.uncapped),
+        total_uncapped=sc.uncapped,
         veto_cap=cap,
         warnings=warnings,
     )

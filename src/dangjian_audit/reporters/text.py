@@ -3,35 +3,29 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
+from dangjian_audit.reporters.base import Format, RenderOptions
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from dangjian_audit.models.county import CountySummary
 
 MAX_GAPS = 20
-STATUS_STYLE = {
-    "met": "green",
-    "partial": "yellow",
-    "not_met": "red",
-    "insufficient_evidence": "magenta",
-    "not_applicable": "dim",
-    "awaiting_inspector": "cyan",
-}
 
 
-def _num(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
-
-
-def _points(value: float) -> str:
-    """Points in a table column: always two decimals, so ``2.00`` lines up with ``2.50``."""
-    return f"{value:.2f}"
+_num = num
+_points = points
 
 
 def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     ui = msgs.ui
     console.print(Text(f"{ui('report_title')} · {r.school.name} ({r.school.code})", style="bold"))
     console.print(f"{ui('period')}: {r.period.start} ~ {r.period.end}    {ui('as_of')}: {r.as_of}    "
@@ -75,7 +69,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         if len(ind.findings) > 3:
             lines.append("· " + ui("more_findings", count=len(ind.findings) - 3))
         lines.append(f"→ {ind.remediation}")
-        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_STYLE[ind.status]),
+        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_KINDS[ind.status].style),
                       _points(ind.lost), "\n".join(lines))
     console.print(table)
     if len(gaps) > MAX_GAPS:
@@ -87,12 +81,16 @@ def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
     lines = [f"· {i.id} {i.title}: {f.message}" for i in r.indicators if i.id in r.warnings
              for f in i.findings if f.severity == "warning"]
     if lines:
+        from rich.text import Text
+
         console.print(Text(msgs.ui("warnings"), style="bold yellow"))
         for line in lines:
             console.print(line)
 
 
 def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, soft_wrap=False, emoji=False, markup=False)
@@ -101,3 +99,16 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
             console.print()
         _one(console, report, msgs)
     return buffer.getvalue()
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_text(run.reports, opts.msgs, color=opts.color)
+
+
+def _county(summary: CountySummary, opts: RenderOptions) -> str:
+    from dangjian_audit.reporters._county import county_text
+
+    return county_text(summary, opts.msgs, opts.color)
+
+
+FORMAT = Format(name="text", suffix=".txt", school=_school, county=_county)

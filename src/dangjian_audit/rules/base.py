@@ -8,46 +8,22 @@ texts are message keys, or catalog texts carried by the spec).
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from dangjian_audit.models.catalog import Text
+from dangjian_audit.models.check import ONE, ZERO, Finding, Outcome, Read
+from dangjian_audit.models.check import Spec as CheckSpec
 from dangjian_audit.models.evidence import Evidence, Meeting
 
-ONE = Fraction(1)
-ZERO = Fraction(0)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One observation: a message key (or catalog text) with arguments and an evidence line."""
-
-    key: str
-    args: dict[str, Any] = field(default_factory=dict)
-    line: int | None = None
-    text: Text | None = None
-    # A warning is shown but costs nothing: the guide calls it a reminder, not a shortfall.
-    warning: bool = False
-
-
-@dataclass(slots=True)
-class Outcome:
-    """A sub-check's result: the share of the requirement met, with its findings."""
-
-    ratio: Fraction
-    detail_key: str
-    detail_args: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    applicable: bool = True
-    insufficient: bool = False
-    veto: bool = False
-    awaiting: bool = False
-    verdict: str | None = None
+__all__ = ["ONE", "ZERO", "CheckKind", "Context", "Finding", "Outcome", "Read", "Spec"]
 
 
 def share_outcome(
@@ -76,6 +52,8 @@ class Context:
     # The first and last day that count: the period, cut at the audit date if earlier.
     start: dt.date = dt.date.min
     end: dt.date = dt.date.max
+    # The indicator whose checks are running (set by the engine; the manual kind reads its verdict).
+    indicator: str = ""
 
     @classmethod
     def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
@@ -172,20 +150,22 @@ class Condition(BaseModel):
 Where = dict[str, Scalar | Condition]
 
 
-class Spec(BaseModel):
-    """Base of every check kind's parameter model."""
+class Spec(CheckSpec):
+    """The base every check kind of this package derives from: the shared parameter model plus the
+    fields that need this module's filters."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    weight: Annotated[int, Field(ge=1)] = 1
-    # Not applicable where one person is both secretary and principal (一肩挑): the requirement
-    # on the second role is met by the first.
-    skip_if_one_person: bool = False
     # Applies only when the evidence matches (dotted paths from the evidence root), e.g. a branch
     # committee's monthly meeting only where formal members reach the committee line.
     applies_if: Where = Field(default_factory=dict)
     # The numbers of the guide's checkable rules (guide-and-rules.md b.2) this check encodes.
     guide: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+
+    def condition_reads(self) -> Iterator[Read]:
+        """The evidence paths ``applies_if`` compares (read from the evidence root)."""
+        for key, cond in self.applies_if.items():
+            numeric = isinstance(cond, Condition) and any(
+                v is not None for v in (cond.min, cond.max, cond.gt, cond.lt))
+            yield Read(key, "number" if numeric else "any")
 
 
 def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
@@ -419,3 +399,56 @@ def missing_section(name: str) -> Outcome:
 
 
 IfEmpty = Literal["not_applicable", "not_met"]
+
+
+def where_reads(where: Where, within: str) -> Iterator[Read]:
+    """The fields a ``where`` filter compares, as reads of the items of ``within``."""
+    for key, cond in where.items():
+        numeric = isinstance(cond, Condition) and any(v is not None for v in (cond.min, cond.max, cond.gt, cond.lt))
+        yield Read(key, "number" if numeric else "any", within)
+
+
+def predicate_reads(rules: list[Predicate], within: str) -> Iterator[Read]:
+    """The fields each predicate compares, as reads of the items of ``within``."""
+    for pred in rules:
+        numeric = (pred.min is not None or pred.max is not None or pred.lt is not None
+                   or pred.more_than_half_of is not None or pred.share_of is not None
+                   or pred.min_from_table is not None or pred.every is not None)
+        dated = (pred.after is not None or pred.not_after_end or pred.not_before_end
+                 or pred.within is not None or pred.not_before is not None)
+        yield Read(pred.field, "number" if numeric else ("date" if dated else "any"), within)
+        if pred.after is not None:
+            yield Read(pred.after, "date", within)
+        if pred.more_than_half_of is not None:
+            yield Read(pred.more_than_half_of, "number", within)
+        if pred.share_of is not None:
+            yield Read(pred.share_of, "number", within)
+        if pred.min_from_table is not None:
+            yield Read(pred.min_from_table.key, "any", within)
+        for due in (pred.within, pred.not_before):
+            if due is not None:
+                yield Read(due.from_, "date", within)
+                if due.extra_months is not None:
+                    yield Read(due.extra_months, "number", within)
+        if pred.every is not None:
+            yield Read(pred.every.from_, "date", within)
+            if pred.every.to is not None:
+                yield Read(pred.every.to, "date", within)
+        if pred.unless_missing is not None:
+            yield Read(pred.unless_missing, "any", within)
+
+
+S = TypeVar("S", bound=Spec)
+
+
+@dataclass(frozen=True)
+class CheckKind(Generic[S]):
+    """A check kind: its parameter model and its pure check function."""
+
+    spec: type[S]
+    run: Callable[[S, Evidence, Context], Outcome]
+
+    @property
+    def name(self) -> str:
+        """The ``kind`` literal of the parameter model."""
+        return str(typing.get_args(self.spec.model_fields["kind"].annotation)[0])
