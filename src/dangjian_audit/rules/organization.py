@@ -266,7 +266,8 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     covered = sum(1 for m in members if m.id in people)
     share = Fraction(covered, len(members)) if members else ONE
     parts: list[Fraction] = [ONE if share >= spec.min_share else share / spec.min_share]
-    missing = [m.id for m in members if m.id not in people]
+    # sorted, so the message does not depend on the order of the roster
+    missing = sorted(m.id for m in members if m.id not in people)
     if missing and share < ONE:
         findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
     if spec.committee_pairs:
