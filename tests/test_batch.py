@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import N_INDICATORS, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit import batch as core
@@ -98,7 +98,7 @@ def test_every_file_appears_scored_or_with_diagnostics(county: Path) -> None:
     assert diags["gbk.yaml"][0]["code"] == "not_utf8" and diags["gbk.yaml"][0]["line"] == 3
     # the same diagnostics on stderr, in path:line:col form
     assert re.search(r"broken\.yml:3:\d+: error \[yaml_syntax\]", stderr)
-    assert all(len(s["statuses"]) == 47 for s in data["schools"])
+    assert all(len(s["statuses"]) == N_INDICATORS for s in data["schools"])
 
 
 def test_bad_files_do_not_change_other_results(county: Path, tmp_path: Path) -> None:
@@ -236,8 +236,8 @@ def test_xlsx_has_frozen_headers_and_filters(county: Path, tmp_path: Path) -> No
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     summary, per_indicator, matrix, invalid = wb.worksheets
     assert summary.max_row == 1 + 7
-    assert per_indicator.max_row == 1 + 47
-    assert matrix.max_row == 1 + VALID and matrix.max_column == 4 + 47
+    assert per_indicator.max_row == 1 + N_INDICATORS
+    assert matrix.max_row == 1 + VALID and matrix.max_column == 4 + N_INDICATORS
     assert invalid.max_row == 1 + 3
 
 

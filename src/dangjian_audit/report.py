@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.engine import Evaluation, evaluate
 from dangjian_audit.formatting import percent
 from dangjian_audit.i18n import Messages, SafeDict
 from dangjian_audit.loading import load_evidence
+from dangjian_audit.models.check import LABELLED_ARGS, Finding
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
     STATUSES,
@@ -27,23 +29,23 @@ from dangjian_audit.models.result import (
     VetoCap,
 )
 from dangjian_audit.models.ruleset import Ruleset
-from dangjian_audit.rules.base import Finding
 from dangjian_audit.scoring import Score, score
 
 
+def _labelled(args: dict[str, Any], msgs: Messages) -> dict[str, Any]:
+    """``args`` with ``<name>_label`` added for every argument that names a labelled code."""
+    out = dict(args)
+    for name, (section, prefix) in LABELLED_ARGS.items():
+        if name in args:
+            out[name + "_label"] = msgs.get(section, f"{prefix}{args[name]}", str(args[name]))
+    return out
+
+
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
+    args = _labelled(f.args, msgs)
     if f.text is not None:
-        body = f.text.get(msgs.lang).format_map(SafeDict(f.args))
-        prefix = "value_prefix" if f.key == "value_rule" and f.args.get("value") not in (None, "") else "record_prefix"
-        message = msgs.fmt("findings", prefix, dict(f.args) | {"text": body})
-    else:
-        args = dict(f.args)
-        for key in ("section", "doc_kind", "role", "unit", "type", "expected"):
-            if key in args:
-                # Roles share names with sections ("organization"), so their labels are prefixed.
-                name = f"role.{args[key]}" if key == "role" else str(args[key])
-                args[key + "_label"] = msgs.get("labels", name, str(args[key]))
-        message = msgs.fmt("findings", f.key, args)
+        args["text"] = f.text.get(msgs.lang).format_map(SafeDict(f.args))
+    message = msgs.fmt("findings", f.message or f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
     return FindingOut(code=f.key, message=message, location=loc, severity="warning" if f.warning else "error")
 
@@ -51,14 +53,7 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
     out = []
     for o in ev.outcomes:
-        args = dict(o.detail_args)
-        if "unit" in args:
-            args["unit_label"] = msgs.get("labels", str(args["unit"]), str(args["unit"]))
-        if "section" in args:
-            args["section_label"] = msgs.get("labels", str(args["section"]), str(args["section"]))
-        if "status" in args:
-            args["status_label"] = msgs.get("status", str(args["status"]))
-        line = msgs.fmt("details", o.detail_key, args)
+        line = msgs.fmt("details", o.detail_key, _labelled(o.detail_args, msgs))
         if not o.applicable:
             line += msgs.get("details", "suffix_not_applicable")
         out.append(line)

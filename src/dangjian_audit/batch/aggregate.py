@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from typing import overload
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.formatting import percent, q
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.county import (

@@ -12,7 +12,7 @@ from dangjian_audit.cli.common import EXIT_HELP
 
 def _version(value: bool) -> None:
     if value:
-        from dangjian_audit import __version__
+        from dangjian_audit._version import __version__
         from dangjian_audit.yamlio import LOADER_NAME
 
         sys.stdout.write(f"dangjian-audit {__version__} (YAML loader: {LOADER_NAME})\n")

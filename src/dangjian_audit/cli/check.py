@@ -47,10 +47,10 @@ def check(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
+    from dangjian_audit.api import audit
     from dangjian_audit.errors import InputError
     from dangjian_audit.gates import Gate, gate_reasons
     from dangjian_audit.models.result import CheckRun, InvalidFile
-    from dangjian_audit.report import audit_file
     from dangjian_audit.reporters import RenderOptions
 
     msgs = messages(lang)
@@ -61,7 +61,7 @@ def check(
     invalid = []
     for path in files:
         try:
-            reports.append(audit_file(ruleset, path, str(path), day, msgs))
+            reports.append(audit(path, ruleset, as_of=day, lang=msgs.lang))
         except InputError as exc:
             invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
             for d in exc.diagnostics:

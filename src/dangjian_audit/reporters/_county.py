@@ -29,6 +29,8 @@ STATUS_SYMBOLS = {k.letter: k.symbol for k in STATUS_KINDS.values()}
 LETTER_STATUS = STATUS_BY_LETTER
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
+# The gap statuses in the order the county tables show them (the worst first).
+GAP_ORDER = ("not_met", "partial", "insufficient_evidence")
 CSV_FLUSH = 1 << 16
 
 
@@ -94,7 +96,7 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
     return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
-            "counts": {k: ind.counts[k] for k in ("not_met", "partial", "insufficient_evidence")},
+            "counts": {k: ind.counts[k] for k in GAP_ORDER},
             "schools": [r.code for r in gap.schools]}
 
 
@@ -288,73 +290,3 @@ def county_html(s: CountySummary, msgs: Messages, links: bool = False) -> Iterat
 
     template = environment().get_template("county.html.j2")
     return template.generate(ui=msgs.ui, msgs=msgs, lang=msgs.lang, **_view(s, links))
-
-
-# ---------------------------------------------------------------- terminal
-
-
-def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: int = 132) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    ui = msgs.ui
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, soft_wrap=False, emoji=False, markup=False)
-    console.print(Text(f"{ui('county_title')} · {s.catalog['id']} {s.catalog['version']} · {ui('as_of')} {s.as_of}",
-                       style="bold"))
-    console.print(ui("county_counts", files=s.files, scored=s.scored, invalid=s.invalid_count, passed=s.passed,
-                     failed=s.gate_failed, line=_num(s.fail_under)))
-    console.print(f"{ui('average_total')}: {_num(s.average_total)}")
-    ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
-    ranking.add_column(ui("rank"), justify="right")
-    ranking.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
-    ranking.add_column(ui("code"), no_wrap=True)
-    ranking.add_column(ui("total"), justify="right")
-    for d in s.dimensions:
-        ranking.add_column(d.id, justify="right")
-    ranking.add_column(ui("grade"), no_wrap=True)
-    ranking.add_column(ui("level"), overflow="fold")
-    ranking.add_column(ui("gate"), no_wrap=True)
-    for rank, row in s.ranking:
-        gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, f"{row.total:.2f}", *(f"{x:.2f}" for x in row.dimensions),
-                        s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
-    console.print(ranking)
-    dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
-        dims.add_column(name, justify=just)  # type: ignore[arg-type]
-    for d in s.dimensions:
-        dims.add_row(f"{d.id} {d.name}", _num(d.average), _num(d.max))
-    console.print(dims)
-    dist = Table(title=ui("distribution"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("grade") + " / " + ui("level"), "left"), (ui("schools"), "right"),
-                       (ui("share"), "right")):
-        dist.add_column(name, justify=just)  # type: ignore[arg-type]
-    for g in s.grades:
-        dist.add_row(g.name, str(g.count), f"{g.percent:.1f}%")
-    dist.add_section()
-    for lv in s.levels:
-        dist.add_row(lv.name, str(lv.count), f"{lv.percent:.1f}%")
-    console.print(dist)
-    if s.top_gaps:
-        gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
-        gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in ("not_met", "partial", "insufficient_evidence"):
-            gaps.add_column(msgs.get("status", key), justify="right")
-        gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
-        for gap in s.top_gaps:
-            ind = gap.indicator
-            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
-            if len(gap.schools) > SHOWN_SCHOOLS:
-                names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
-                         str(ind.counts["insufficient_evidence"]), names)
-        console.print(gaps)
-    if s.invalid:
-        console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
-        for inv in s.invalid:
-            for diag in inv.diagnostics:
-                console.print(diag.render(msgs), soft_wrap=True)
-    return buffer.getvalue()

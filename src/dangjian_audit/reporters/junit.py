@@ -14,11 +14,11 @@ import xml.etree.ElementTree as ET
 
 from dangjian_audit.formatting import compact
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
 from dangjian_audit.reporters.base import Format, RenderOptions
 
-FAILED = ("not_met", "partial", "insufficient_evidence")
-SKIPPED = ("awaiting_inspector", "not_applicable")
+FAILED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "fail")
+SKIPPED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "skip")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # Characters XML 1.0 cannot carry at all; evidence notes are user text and may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

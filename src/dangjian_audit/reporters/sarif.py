@@ -28,17 +28,17 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.formatting import compact, json_number
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
 from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.reporters.base import Format, RenderOptions
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "dangjian-audit"
-REPORTED = ("not_met", "partial", "insufficient_evidence", "awaiting_inspector")
+REPORTED = tuple(s for s, k in STATUS_KINDS.items() if k.reported)
 FINGERPRINT_KEY = "dangjianAudit/v1"
 
 

@@ -26,6 +26,7 @@ from dangjian_audit.rules.base import (
     Share,
     Spec,
     add_months,
+    missing_section,
 )
 
 
@@ -112,8 +113,7 @@ def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Ou
     org = evidence.organization
     seats = org.committee
     if seats is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.committee"},
-                       [Finding("missing_section", {"section": "organization.committee"})], insufficient=True)
+        return missing_section("organization.committee")
     findings: list[Finding] = []
     roles = {s.role for s in seats}
     secretary = [s for s in seats if s.role == "secretary"]
@@ -181,8 +181,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     org = evidence.organization
     election = org.last_election
     if election is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.last_election"},
-                       [Finding("missing_section", {"section": "organization.last_election"})], insufficient=True)
+        return missing_section("organization.last_election")
     years = org.term_years or spec.term_years.get(org.type, 3)
     due = _plus_years(election.date, years)
     line = election.src_line
@@ -245,8 +244,7 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     members = evidence.members
     if talks is None or members is None:
         section = "talks" if talks is None else "members"
-        return Outcome(ZERO, "detail_missing_section", {"section": section},
-                       [Finding("missing_section", {"section": section})], insufficient=True)
+        return missing_section(section)
     talks = [t for t in talks if ctx.in_period(t.date)]
     seats = {s.id for s in evidence.organization.committee or ()}
 
