@@ -35,6 +35,8 @@ class SchoolRow:
     has_reports: bool = False
     source: str = ""
     report_stem: str | None = None
+    # the sum of the dimensions when a veto capped the total (None when no cap applied)
+    capped_from: Decimal | None = None
 
     @property
     def passed(self) -> bool:

@@ -129,9 +129,14 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     ranking.add_column(ui("gate"), no_wrap=True)
     for rank, row in s.ranking:
         gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, points(row.total), *(points(x) for x in row.dimensions),
+        # a capped total is starred here and explained under the table
+        total = points(row.total) + ("*" if row.capped_from is not None else "")
+        ranking.add_row(str(rank), row.name, row.code, total, *(points(x) for x in row.dimensions),
                         s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
     console.print(ranking)
+    for _, row in s.ranking:
+        if row.capped_from is not None:
+            console.print(f"* {row.name}{ui('capped_from', total=points(row.capped_from))}")
     dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
     for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
         dims.add_column(name, justify=just)  # type: ignore[arg-type]
