@@ -72,3 +72,16 @@ def test_case_tags_name_rules_the_indicator_encodes(ruleset: Any) -> None:
     wrong = [(ci.indicator.id, case["name"], n) for ci in ruleset.indicators for case in _cases(ci.indicator.id)
              for n in case.get("guide") or [] if n not in encoded.get(ci.indicator.id, set())]
     assert wrong == []
+
+
+def test_a_broken_register_is_exit_3_with_its_position(tmp_path: Path) -> None:
+    import shutil
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(ROOT / "indicators", catalog)
+    register = catalog / "guide-rules.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace("code: K, title", "code: X, title", 1),
+                        encoding="utf-8")
+    code, out, err = run_cli(["catalog", "rules", "--catalog", str(catalog)])
+    assert code == 3 and out == ""
+    assert f"{register}:" in err and "[literal_error]" in err

@@ -79,7 +79,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
 
 def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
     """Findings that cost nothing (e.g. an organization type that does not fit its size)."""
-    lines = [f"· {i.id} {i.title}: {f.message}" for i in r.indicators if i.id in r.warnings
+    lines = ["· " + msgs.ui("labelled", label=f"{i.id} {i.title}", text=f.message)
+             for i in r.indicators if i.id in r.warnings
              for f in i.findings if f.severity == "warning"]
     if lines:
         from rich.text import Text

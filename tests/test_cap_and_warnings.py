@@ -1,0 +1,64 @@
+"""The veto cap is shown wherever the total is, and warnings (findings that cost nothing) are listed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli
+
+VETO = "examples/veto-chengguan-no2-junior.yaml"
+
+
+@pytest.mark.parametrize(("fmt", "lang", "text"), [
+    ("text", "zh", "各维度合计 97.39，总分封顶 59 分"),
+    ("markdown", "zh", "各维度合计 97.39，总分封顶 59 分；原因：触发一票否决 FZ-06"),
+    ("html", "en", "the dimensions add up to 97.39; the total is capped at 59"),
+    ("junit", "zh", '<property name="total_uncapped" value="97.39"'),
+    ("sarif", "zh", '"totalUncapped": 97.39'),
+])
+def test_the_cap_is_shown_beside_the_total(fmt: str, lang: str, text: str) -> None:
+    _, out, _ = run_cli(["check", VETO, "--format", fmt, "--lang", lang, "--as-of", "2025-12-31"])
+    assert text in out
+
+
+def test_json_report_has_the_uncapped_total_and_the_cap() -> None:
+    _, out, _ = run_cli(["check", VETO, "--format", "json", "--as-of", "2025-12-31"])
+    report = json.loads(out)
+    assert report["total"] == 59 and report["total_uncapped"] == 97.39
+    assert report["veto_cap"] == {"uncapped_total": 97.39, "cap": 59, "indicators": ["FZ-06"],
+                                  "reason": "触发一票否决 FZ-06"}
+    assert sum(d["score"] for d in report["dimensions"]) == pytest.approx(97.39)
+
+
+def test_no_cap_without_a_veto() -> None:
+    _, out, _ = run_cli(["check", "examples/province-chengguan-middle.yaml", "--format", "json",
+                         "--as-of", "2025-12-31"])
+    report = json.loads(out)
+    assert report["veto_cap"] is None and report["total_uncapped"] == report["total"]
+
+
+@pytest.fixture()
+def big_branch(tmp_path: Path) -> Path:
+    text = (ROOT / "tests" / "cases" / "base.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "big.yaml"
+    path.write_text(text.replace("  formal_members: 23\n", "  formal_members: 64\n", 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("fmt", "text"), [
+    ("text", "提醒（不扣分）"), ("markdown", "## 提醒（不扣分）"), ("html", "<h2>提醒（不扣分）</h2>"),
+])
+def test_a_warning_is_listed_and_costs_nothing(big_branch: Path, fmt: str, text: str) -> None:
+    code, out, _ = run_cli(["check", str(big_branch), "--format", fmt, "--as-of", "2025-12-31"])
+    assert code == 0
+    assert text in out and "建议设置为 党总支" in out
+
+
+def test_a_warning_in_json(big_branch: Path) -> None:
+    _, out, _ = run_cli(["check", str(big_branch), "--format", "json", "--as-of", "2025-12-31"])
+    report = json.loads(out)
+    assert report["warnings"] == ["JC-01"] and report["total"] == 100
+    jc01 = next(i for i in report["indicators"] if i["id"] == "JC-01")
+    assert jc01["status"] == "met" and [f["severity"] for f in jc01["findings"]] == ["warning"]
