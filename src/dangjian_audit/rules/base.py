@@ -204,6 +204,10 @@ def _of_kind(ctx: Context, name: str, records: list[Any], kind: Scalar) -> list[
     return index.get(kind, [])
 
 
+def _only_in(cond: Condition) -> bool:
+    return all(v is None for v in (cond.equals, cond.not_in, cond.contains, cond.min, cond.max, cond.gt, cond.lt))
+
+
 def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
     """Records of a section that match ``where`` (and, if ``dated``, fall in the period)."""
     records = collection(ctx, name)
@@ -213,6 +217,11 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
     if kind is not None and not isinstance(kind, Condition):
         # Same result as testing ``kind == value`` on every record, in the same order.
         records = _of_kind(ctx, name, records, kind)
+        where = {k: v for k, v in where.items() if k != "kind"}
+    elif isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
+        # ``kind: {in: [...]}``: a set lookup per record instead of the generic condition.
+        wanted = set(kind.in_)
+        records = [r for r in records if getattr(r, "kind", None) in wanted]
         where = {k: v for k, v in where.items() if k != "kind"}
     out = [r for r in records if matches(r, where, ctx)] if where else list(records)
     if dated:
@@ -333,9 +342,8 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     value = resolve(record, pred.field, ctx)
     if isinstance(value, Meeting):
         value = value.date
-    due = _check_due(record, pred, value, ctx)
-    if due is not None:
-        return due
+    if pred.within is not None or pred.not_before is not None:
+        return bool(_check_due(record, pred, value, ctx))
     if pred.every is not None:
         return _check_every(record, pred.every, value, ctx)
     if value is None:
