@@ -41,9 +41,14 @@ def test_no_cap_without_a_veto() -> None:
 
 @pytest.fixture()
 def big_branch(tmp_path: Path) -> Path:
+    # 64 formal members and the probationary one: a general branch is expected, a branch is kept
     text = (ROOT / "tests" / "cases" / "base.yaml").read_text(encoding="utf-8")
+    anchor = "  - {id: M24, status: probationary"
+    extra = "".join(f"  - {{id: M{n}, status: formal, study_hours: 40, dues_unpaid_months: 0, "
+                    f"income_band: salary_3000_5000, dues_rate_percent: 1}}\n" for n in range(25, 66))
+    text = text.replace("  formal_members: 23\n", "  formal_members: 64\n", 1).replace(anchor, extra + anchor, 1)
     path = tmp_path / "big.yaml"
-    path.write_text(text.replace("  formal_members: 23\n", "  formal_members: 64\n", 1), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -53,12 +58,13 @@ def big_branch(tmp_path: Path) -> Path:
 def test_a_warning_is_listed_and_costs_nothing(big_branch: Path, fmt: str, text: str) -> None:
     code, out, _ = run_cli(["check", str(big_branch), "--format", fmt, "--as-of", "2025-12-31"])
     assert code == 0
-    assert text in out and "建议设置为 党总支" in out
+    assert text in out and "党员共 65 人，组织形式为 党支部，建议设置为 党总支" in out
 
 
 def test_a_warning_in_json(big_branch: Path) -> None:
     _, out, _ = run_cli(["check", str(big_branch), "--format", "json", "--as-of", "2025-12-31"])
     report = json.loads(out)
-    assert report["warnings"] == ["JC-01"] and report["total"] == 100
+    assert report["warnings"] == ["JC-01"]
     jc01 = next(i for i in report["indicators"] if i["id"] == "JC-01")
-    assert jc01["status"] == "met" and [f["severity"] for f in jc01["findings"]] == ["warning"]
+    assert jc01["status"] == "met" and jc01["lost"] == 0 and jc01["id"] not in report["gaps"]
+    assert [f["severity"] for f in jc01["findings"]] == ["warning"]

@@ -138,8 +138,13 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     )
 
 
-def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
-    """Load, validate, evaluate and score one evidence file (raises InputError when invalid)."""
-    evidence = load_evidence(path, display, as_of)
+def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
+               max_bytes: int | None = None) -> SchoolReport:
+    """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
+
+    ``max_bytes`` limits the file's size (default: the limit in force, see :mod:`dangjian_audit.limits`).
+    """
+    known = [i for ci in ruleset.indicators for i in (ci.indicator.id, *ci.indicator.aliases)]
+    evidence = load_evidence(path, display, as_of, known, max_bytes)
     evaluations = evaluate(ruleset, evidence, as_of)
     return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)

@@ -16,6 +16,7 @@ from dangjian_audit.cli.common import (
     FailUnderOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
@@ -52,6 +53,7 @@ def batch(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
 
@@ -82,7 +84,7 @@ def batch(
         profile=str(profile) if profile else None,
         fail_under=Decimal(str(fail_under)) if fail_under is not None else None, fail_on_veto=fail_on_veto,
         min_level=min_level.value if min_level else None,
-        reports_dir=str(out / REPORTS_DIR) if out is not None else None,
+        reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size,
     )
     try:
         with Progress(len(files), msgs.ui("batch_progress"), show_progress()) as progress:
