@@ -68,3 +68,20 @@ def test_a_warning_in_json(big_branch: Path) -> None:
     jc01 = next(i for i in report["indicators"] if i["id"] == "JC-01")
     assert jc01["status"] == "met" and jc01["lost"] == 0 and jc01["id"] not in report["gaps"]
     assert [f["severity"] for f in jc01["findings"]] == ["warning"]
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("delegates: {total: 60, teaching: 46, leaders: 7}", "delegates: {total: 60, teaching: 61, leaders: 7}",
+     "delegates.teaching 为 61"),
+    ("{id: M12, status: formal, study_hours: 38, dues_unpaid_months: 0,",
+     "{id: M12, status: formal, study_hours: 38, dues_unpaid_months: 2, dues_unpaid_run_months: 3,",
+     "members[11].dues_unpaid_run_months"),
+])
+def test_new_facts_are_checked_for_consistency(tmp_path: Path, old: str, new: str, field: str) -> None:
+    text = (ROOT / "tests" / "cases" / "base.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "school.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, _, err = run_cli(["check", str(path), "--as-of", "2025-12-31"])
+    assert code == 3
+    assert "[part_exceeds_whole]" in err and field in err
