@@ -37,6 +37,10 @@ class SchoolRow:
     report_stem: str | None = None
     # the sum of the dimensions when a veto capped the total (None when no cap applied)
     capped_from: Decimal | None = None
+    # batch --plan: the school's rectification plan as JSON (a PlanReport) and, per level, the
+    # number of gaps to close for it this period (None: not reachable this period)
+    plan: str | None = None
+    plan_levels: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def passed(self) -> bool:
