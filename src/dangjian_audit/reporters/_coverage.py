@@ -75,8 +75,10 @@ def coverage_rows(ruleset: Ruleset, lang: str) -> list[CoverageRow]:
                 message = pred.get("message") or {}
                 text = str(message.get(lang) or message.get("zh") or "")
                 check = f"{label} · {pred.get('field')}" + (f" ({text})" if text else "")
+                # the requirement's own lines, then the check's (a where filter such as a sum threshold)
+                both = tuple(dict.fromkeys(params(pred) + params(own)))
                 for n in pred.get("guide") or []:
-                    rows.append(CoverageRow(int(n), ind.id, check, params(pred)))
+                    rows.append(CoverageRow(int(n), ind.id, check, both))
     return sorted(rows, key=lambda r: r.rule)
 
 
