@@ -65,6 +65,7 @@ LABELLED_ARGS: dict[str, tuple[str, str]] = {
     # roles share names with sections ("organization"), so their labels are prefixed
     "role": ("labels", "role."),
     "status": ("status", ""),
+    "flag": ("ui", ""),
 }
 
 
