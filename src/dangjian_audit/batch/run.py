@@ -150,6 +150,7 @@ def score_file(item: tuple[int, str]) -> Row:
         veto=tuple(report.veto),
         statuses="".join(STATUS_KINDS[i.status].letter for i in report.indicators),
         gate=tuple(reasons),
+        capped_from=report.veto_cap.uncapped_total if report.veto_cap else None,
     )
     if opts.plan:
         row.plan, row.plan_levels = plan.model_dump_json(), levels

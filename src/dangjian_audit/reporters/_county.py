@@ -78,6 +78,7 @@ def school_data(rank: int, row: SchoolRow, s: CountySummary, indicator_ids: list
         "county": row.county,
         "type": row.type,
         "total": row.total,
+        "total_uncapped": row.total if row.capped_from is None else row.capped_from,
         "dimensions": {d.id: score for d, score in zip(s.dimensions, row.dimensions, strict=True)},
         "grade": {"id": row.grade, "name": s.grade_names[row.grade]},
         "level": {"id": row.level, "name": s.level_names[row.level]} if row.level else None,
@@ -130,7 +131,8 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
 
 def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
     ui = msgs.ui
-    return ([ui("rank"), ui("source"), ui("code"), ui("school"), ui("county"), ui("school_type"), ui("total")]
+    return ([ui("rank"), ui("source"), ui("code"), ui("school"), ui("county"), ui("school_type"), ui("total"),
+             ui("total_uncapped")]
             + [f"{d.id} {d.name}" for d in s.dimensions]
             + [ui("grade"), ui("level"), ui("veto"), ui("gate"), ui("gate_reasons"), ui("report_file")]
             + [i.id for i in s.indicators] + [ui("diagnostics")])
@@ -144,13 +146,14 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
     for rank, row in s.ranking:
         links = report_links(row)
         yield ([rank, row.source, row.code, row.name, row.county or "", s.type_names.get(row.type, row.type),
-                row.total, *row.dimensions, s.grade_names[row.grade],
+                row.total, row.total if row.capped_from is None else row.capped_from, *row.dimensions,
+                s.grade_names[row.grade],
                 s.level_names[row.level] if row.level else ui("level_none"), ", ".join(row.veto),
                 ui("gate_pass") if row.passed else ui("gate_fail"), "; ".join(row.gate),
                 links["html"] if links else ""]
                + [s.status_labels[c] for c in row.statuses] + [""])
     for inv in s.invalid:
-        yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
+        yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
                 "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
 
 
