@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, overload
 from dangjian_audit import __version__
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.models.result import STATUSES
+from dangjian_audit.sanitize import clean_text
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -624,7 +625,7 @@ def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msg
     rows = iter_rows(files, ruleset, options, jobs, context)
     try:
         for row in rows:
-            row.source = files[row.index]
+            row.source = clean_text(files[row.index])  # a file name may hold control or bidi characters
             if isinstance(row, SchoolRow):
                 # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
                 row.type, row.grade = sys.intern(row.type), sys.intern(row.grade)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from dangjian_audit.sanitize import clean_text
+
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
@@ -21,21 +23,25 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code)
 
     def location(self) -> str:
+        path = clean_text(self.path)
         if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column or 1}"
+            return path
+        return f"{path}:{self.line}:{self.column or 1}"
+
+    def message(self, messages: Any) -> str:
+        """The message in the user's language; text quoted from the input is cleaned (control, bidi)."""
+        return clean_text(messages.error(self.code, self.args))
 
     def render(self, messages: Any) -> str:
         """``path:line:col: error [code] message`` (yamllint's parsable format)."""
-        text = messages.error(self.code, self.args)
-        return f"{self.location()}: {self.severity} [{self.code}] {text}"
+        return f"{self.location()}: {self.severity} [{self.code}] {self.message(messages)}"
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
         return {
-            "path": self.path,
+            "path": clean_text(self.path),
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
             "code": self.code,
-            "message": messages.error(self.code, self.args),
+            "message": self.message(messages),
         }

@@ -25,6 +25,7 @@ from dangjian_audit.models.result import (
     SchoolReport,
 )
 from dangjian_audit.rules.base import Finding
+from dangjian_audit.sanitize import clean_optional, clean_text
 from dangjian_audit.scoring import Score, score
 
 TENTH = Decimal("0.1")
@@ -47,8 +48,8 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
                 name = f"role.{args[key]}" if key == "role" else str(args[key])
                 args[key + "_label"] = msgs.get("labels", name, str(args[key]))
         message = msgs.fmt("findings", f.key, args)
-    loc = Location(path=source, line=f.line) if f.line is not None else None
-    return FindingOut(code=f.key, message=message, location=loc)
+    loc = Location(path=clean_text(source), line=f.line) if f.line is not None else None
+    return FindingOut(code=f.key, message=clean_text(message), location=loc)
 
 
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
@@ -64,7 +65,7 @@ def _details(ev: Evaluation, msgs: Messages) -> list[str]:
         line = msgs.fmt("details", o.detail_key, args)
         if not o.applicable:
             line += msgs.get("details", "suffix_not_applicable")
-        out.append(line)
+        out.append(clean_text(line))
     return out
 
 
@@ -80,7 +81,7 @@ def _computation(ev: Evaluation, points: Decimal, msgs: Messages) -> str:
 def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score,
                  source: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
     lang = msgs.lang
-    dim_names = {d.id: d.name.get(lang) for d in ruleset.catalog.header.dimensions}
+    dim_names = {d.id: clean_text(d.name.get(lang)) for d in ruleset.catalog.header.dimensions}
     results = []
     for ev in evaluations:
         ind = ev.compiled.indicator
@@ -89,7 +90,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         results.append(IndicatorResult(
             id=ind.id,
             dimension=ind.dimension,
-            title=ind.title.get(lang),
+            title=clean_text(ind.title.get(lang)),
             status=ev.status,
             status_label=msgs.get("status", ev.status),
             points=float(pts),
@@ -100,10 +101,11 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             computation=_computation(ev, pts, msgs),
             details=_details(ev, msgs),
             findings=[_finding(f, source, msgs) for f in ev.findings],
-            remediation=ind.remediation.get(lang),
+            remediation=clean_text(ind.remediation.get(lang)),
             evidence=list(ind.evidence),
-            basis=[BasisOut(document=b.document.get(lang), clause=b.clause.get(lang) if b.clause else None,
-                            source=b.source) for b in ind.basis],
+            basis=[BasisOut(document=clean_text(b.document.get(lang)),
+                            clause=clean_text(b.clause.get(lang)) if b.clause else None, source=b.source)
+                   for b in ind.basis],
         ))
     dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=float(d.score), max=float(d.max),
                             awarded=float(d.awarded), applicable_max=float(d.applicable_max),
@@ -117,10 +119,11 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     return SchoolReport(
         tool=f"dangjian-audit {__version__}",
         catalog=CatalogRef(id=header.id, version=header.version, effective=header.effective.isoformat()),
-        profile=ruleset.profile_name,
+        profile=clean_optional(ruleset.profile_name),
         lang=lang,
-        source=source,
-        school=SchoolRef(code=school.code, name=school.name, type=school.type, county=school.county),
+        source=clean_text(source),
+        school=SchoolRef(code=clean_text(school.code), name=clean_text(school.name), type=school.type,
+                         county=clean_optional(school.county)),
         period=PeriodRef(kind=evidence.period.kind, start=evidence.period.start.isoformat(),
                          end=evidence.period.end.isoformat()),
         as_of=as_of.isoformat(),

@@ -28,6 +28,7 @@ from dangjian_audit.batch import (
 )
 from dangjian_audit.i18n import Messages
 from dangjian_audit.reporters.templated import environment
+from dangjian_audit.sanitize import spreadsheet_cell, spreadsheet_row
 
 # Glyphs for the indicator × school matrix (language-neutral; the legend gives the words).
 STATUS_SYMBOLS = {"M": "✓", "P": "◐", "N": "✗", "I": "?", "A": "–", "W": "…"}
@@ -160,12 +161,12 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
 
 
 def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
-    """CSV text (write it as ``utf-8-sig`` so spreadsheet programs detect UTF-8)."""
+    """CSV text (write it as ``utf-8-sig`` so spreadsheet programs detect UTF-8); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(_table_header(s, msgs))
+    writer.writerow(spreadsheet_row(_table_header(s, msgs)))
     for row in _table_rows(s, msgs):
-        writer.writerow(row)
+        writer.writerow(spreadsheet_row(row))
         if buffer.tell() > CSV_FLUSH:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -194,7 +195,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
             ws.column_dimensions[get_column_letter(col)].width = width
         cells = []
         for text in header:
-            cell = WriteOnlyCell(ws, value=text)
+            cell = WriteOnlyCell(ws, value=spreadsheet_cell(text))
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cells.append(cell)
@@ -207,20 +208,21 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     summary = sheet(ui("sheet_summary"), header[:fixed] + header[-1:], len(s.ranking) + len(s.invalid),
                     {2: 36, 4: 28, fixed + 1: 60})
     for row in _table_rows(s, msgs):
-        summary.append(row[:fixed] + row[-1:])
+        summary.append(spreadsheet_row(row[:fixed] + row[-1:]))
     ids = [i.id for i in s.indicators]
     statuses = list(s.indicators[0].counts) if s.indicators else []
     ind_header = ([ui("id"), ui("dimension"), ui("title")] + [msgs.get("status", k) for k in statuses]
                   + [ui("shortfall"), ui("met_percent")])
     per_indicator = sheet(ui("sheet_indicators"), ind_header, len(s.indicators), {3: 36})
     for ind in s.indicators:
-        per_indicator.append([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall, ind.met_percent])
+        per_indicator.append(spreadsheet_row([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall,
+                                              ind.met_percent]))
     matrix = sheet(ui("sheet_matrix"), [ui("rank"), ui("code"), ui("school"), ui("total")] + ids, len(s.ranking),
                    {3: 28, **{5 + k: 6 for k in range(len(ids))}})
     for rank, school in s.ranking:
-        cells: list[Any] = [rank, school.code, school.name, school.total]
+        cells: list[Any] = spreadsheet_row([rank, school.code, school.name, school.total])
         for letter in school.statuses:
-            cell = WriteOnlyCell(matrix, value=STATUS_SYMBOLS[letter] + " " + s.status_labels[letter])
+            cell = WriteOnlyCell(matrix, value=spreadsheet_cell(STATUS_SYMBOLS[letter] + " " + s.status_labels[letter]))
             cell.fill = fills[letter]
             cells.append(cell)
         matrix.append(cells)
@@ -228,7 +230,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     invalid = sheet(ui("sheet_invalid"), [ui("source"), ui("location"), ui("diagnostic_code"), ui("diagnostics")],
                     len(invalid_rows), {1: 40, 2: 40, 4: 80})
     for source, d in invalid_rows:
-        invalid.append([source, d.location(), d.code, msgs.error(d.code, d.args)])
+        invalid.append(spreadsheet_row([source, d.location(), d.code, d.message(msgs)]))
     # No wall clock in the output: the workbook's dates are the audit date, and so are the
     # archive's entry dates, so the same inputs give a byte-identical file.
     stamp = dt.datetime.combine(dt.date.fromisoformat(s.as_of), dt.time())

@@ -33,9 +33,13 @@ def _md_cell(value: Any) -> str:
 
     Backslashes and pipes are escaped (a ``|`` would split a table cell), line breaks become spaces,
     and ``&``, ``<``, ``>`` become entities so the text cannot inject HTML (``<img onerror>``, ``<!--``,
-    ``</details>``) into a job summary or PR comment.
+    ``</details>``) into a job summary or PR comment, nor open an autolink (``<javascript:...>``).
+    ``[`` and ``]`` are escaped so that evidence text never forms a link, an image, a reference or a
+    footnote (``[x](javascript:...)`` renders as the plain text it is); every one of those needs a
+    ``[``, so parentheses are left alone and stay readable.
     """
-    return _html_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return _html_text(text)
 
 
 def _md_code(value: Any, cell: bool = False) -> str:
