@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from dangjian_audit.engine import Evaluation
-from dangjian_audit.loading import Ruleset
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.scoring import gate_line, score, times
 
 

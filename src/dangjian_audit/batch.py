@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.ruleset import Ruleset
 
 # One letter per status keeps a school's 47 statuses in one 47-character string.
 STATUS_LETTERS = {"met": "M", "partial": "P", "not_met": "N", "insufficient_evidence": "I",

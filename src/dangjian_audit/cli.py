@@ -21,8 +21,8 @@ from dangjian_audit.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INVALID, EXIT_O
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
-    from dangjian_audit.loading import Ruleset
     from dangjian_audit.models.result import SchoolReport
+    from dangjian_audit.models.ruleset import Ruleset
 
 EXIT_HELP = """
 \b

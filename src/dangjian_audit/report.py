@@ -9,7 +9,7 @@ from pathlib import Path
 from dangjian_audit import __version__
 from dangjian_audit.engine import Evaluation, evaluate
 from dangjian_audit.i18n import Messages, SafeDict
-from dangjian_audit.loading import Ruleset, load_evidence
+from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
     STATUSES,
@@ -24,6 +24,7 @@ from dangjian_audit.models.result import (
     SchoolRef,
     SchoolReport,
 )
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.rules.base import Finding
 from dangjian_audit.sanitize import clean_optional, clean_text
 from dangjian_audit.scoring import Score, score

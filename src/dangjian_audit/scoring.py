@@ -7,8 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from dangjian_audit.engine import Evaluation
-from dangjian_audit.loading import Ruleset
 from dangjian_audit.models.catalog import Grade, Level
+from dangjian_audit.models.ruleset import Ruleset
 
 CENT = Decimal("0.01")
 

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import CompiledIndicator, Ruleset
+from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.reporters.json_reporter import dumps
 
 
@@ -28,7 +28,7 @@ def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, A
             "asks": ind.asks.get(lang),
             "evidence": ind.evidence,
             "checks": [spec.model_dump(mode="json", exclude={"weight"} if spec.weight == 1 else set(),
-                                       by_alias=True, exclude_none=True) for spec, _ in ci.checks],
+                                       by_alias=True, exclude_none=True) for spec in ci.checks],
             "params": {k: v for k, v in ind.params.items()},
             "remediation": ind.remediation.get(lang),
             "basis": [{"document": b.document.get(lang), "clause": b.clause.get(lang) if b.clause else None,

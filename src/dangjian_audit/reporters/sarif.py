@@ -30,8 +30,8 @@ from urllib.parse import quote
 
 from dangjian_audit import __version__
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import Ruleset
 from dangjian_audit.models.result import IndicatorResult, SchoolReport
+from dangjian_audit.models.ruleset import Ruleset
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"

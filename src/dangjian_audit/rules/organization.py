@@ -8,13 +8,25 @@ turnout ≥ 4/5); all are parameters so a profile can change them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Evidence, Talk
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Share, Spec, add_months
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    CheckKind,
+    Context,
+    Finding,
+    Outcome,
+    Read,
+    Share,
+    Spec,
+    add_months,
+)
 
 
 class OrganizationSetupSpec(Spec):
@@ -23,6 +35,16 @@ class OrganizationSetupSpec(Spec):
     max_branch: Annotated[int, Field(ge=1)] = 50
     committee_from: Annotated[int, Field(ge=1)] = 100
     group_min_size: Annotated[int, Field(ge=1)] = 3
+
+    findings: ClassVar[tuple[str, ...]] = ("org_too_small", "org_type_mismatch", "group_too_small")
+    details: ClassVar[tuple[str, ...]] = ("detail_parts",)
+
+    def reads(self) -> Iterator[Read]:
+        for name in ("organization.type", "organization.formal_members", "organization.probationary_members"):
+            yield Read(name)
+        yield Read("organization.party_groups", "collection")
+        yield Read("members", "number", "organization.party_groups")
+        yield Read("formal_members", "number", "organization.party_groups")
 
 
 def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -62,6 +84,16 @@ class CommitteeSpec(Spec):
     min_size: Annotated[int, Field(ge=1)] = 3
     max_size: Annotated[int, Field(ge=1)] = 7
     roles: list[str] = Field(default_factory=lambda: ["secretary", "organization", "propaganda", "discipline"])
+
+    findings: ClassVar[tuple[str, ...]] = ("role_missing", "secretary_unapproved", "committee_size",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_parts", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("organization.formal_members", "number")
+        yield Read("organization.committee", "collection")
+        yield Read("role", "any", "organization.committee")
+        yield Read("approved", "date", "organization.committee")
 
 
 def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -108,6 +140,18 @@ class TermSpec(Spec):
     # 选举工作条例: voters present must exceed (超过) four-fifths of those entitled.
     turnout: Share = Fraction(4, 5)
     veto_after_years: Annotated[int, Field(ge=0)] = 1
+
+    findings: ClassVar[tuple[str, ...]] = ("term_extended", "term_overdue", "turnout_short", "election_unapproved",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_term", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("organization.type")
+        yield Read("organization.term_years", "number")
+        for name, need in (("date", "date"), ("entitled", "number"), ("voted", "number"), ("approved", "any")):
+            yield Read(f"organization.last_election.{name}", need)  # type: ignore[arg-type]
+        yield Read("organization.extension.approved")
+        yield Read("organization.extension.until", "date")
 
 
 def _plus_years(day: dt.date, years: int) -> dt.date:
@@ -160,6 +204,18 @@ class TalksSpec(Spec):
     committee_pairs: bool = True
     before_life_meeting: bool = True
 
+    findings: ClassVar[tuple[str, ...]] = ("talks_members_missing", "talks_pair_missing", "talks_after_life_meeting",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_talks", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("talks", "collection")
+        for name, need in (("date", "date"), ("a", "any"), ("b", "any")):
+            yield Read(name, need, "talks")  # type: ignore[arg-type]
+        yield Read("members", "collection")
+        yield Read("organization.committee", "collection")
+        yield Read("meetings", "collection")
+
 
 def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     talks = evidence.talks
@@ -207,3 +263,11 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
                                                                      "count": covered - on_time}))
     ratio = sum(parts, ZERO) / len(parts)
     return Outcome(ratio, "detail_talks", {"covered": covered, "total": len(members)}, findings)
+
+
+KINDS = (
+    CheckKind(OrganizationSetupSpec, check_organization_setup),
+    CheckKind(CommitteeSpec, check_committee),
+    CheckKind(TermSpec, check_term),
+    CheckKind(TalksSpec, check_talks),
+)
