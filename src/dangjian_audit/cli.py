@@ -131,6 +131,14 @@ def _as_of(value: str | None, msgs: Messages) -> dt.date:
         raise _usage(msgs, "usage_bad_date", value=value) from None
 
 
+def _check_ranges(msgs: Messages, fail_under: float | None, jobs: int | None = None) -> None:
+    """Option values outside their range are usage errors in the user's language (click's would be English)."""
+    if fail_under is not None and not 0 <= fail_under <= 100:
+        raise _usage(msgs, "usage_fail_under_range", value=f"{fail_under:g}")
+    if jobs is not None and jobs < 1:
+        raise _usage(msgs, "usage_jobs_range", value=jobs)
+
+
 def _ruleset(catalog: Path | None, profile: Path | None, msgs: Messages) -> Ruleset:
     from dangjian_audit.errors import InputError
     from dangjian_audit.loading import load_profile, load_ruleset
@@ -166,8 +174,13 @@ def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, mi
                  msgs: Messages, ruleset: Ruleset) -> list[str]:
     """Why a school fails the gate; an empty list means it passes. Every gate given applies."""
     reasons = []
-    if report.total < fail_under:
-        reasons.append(msgs.ui("gate_reason_score", total=f"{report.total:g}", line=f"{fail_under:g}"))
+    # Without the veto gate the score gate judges the total the school earned, before the veto capped it.
+    if fail_on_veto or not report.veto:
+        if report.total < fail_under:
+            reasons.append(msgs.ui("gate_reason_score", total=f"{report.total:g}", line=f"{fail_under:g}"))
+    elif report.total_uncapped < fail_under:
+        reasons.append(msgs.ui("gate_reason_score_uncapped", total=f"{report.total_uncapped:g}",
+                               line=f"{fail_under:g}"))
     if fail_on_veto and report.veto:
         reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
     if fail_on_veto and report.veto_unverified:
@@ -228,6 +241,7 @@ def check(
 
     msgs = _messages(lang)
     day = _as_of(as_of, msgs)
+    _check_ranges(msgs, fail_under)
     ruleset = _ruleset(catalog, profile, msgs)
     line = float(gate_line(ruleset)) if fail_under is None else fail_under
     reports = []
@@ -381,7 +395,7 @@ def batch(
     out: Annotated[Optional[Path], typer.Option(
         "--out", help="Write every summary format and one gap report per school into this folder.")] = None,
     jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: the usable cores).")] = None,
+        "--jobs", "-j", help="Worker processes (default: the usable cores).")] = None,
     format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Summary format.")] = BatchFormat.text,
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
@@ -401,6 +415,7 @@ def batch(
 
     msgs = _messages(lang)
     day = _as_of(as_of, msgs)
+    _check_ranges(msgs, fail_under, jobs)
     if format is BatchFormat.xlsx and output is None:
         raise _usage(msgs, "usage_needs_output", format=format.value)
     if output is not None and output.is_dir():

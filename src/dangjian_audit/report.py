@@ -129,6 +129,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
                          end=evidence.period.end.isoformat()),
         as_of=as_of.isoformat(),
         total=float(sc.total),
+        total_uncapped=float(sc.uncapped),
         max=float(sc.max),
         grade=Named(id=sc.grade.id, name=sc.grade.name.get(lang)),
         level=Named(id=sc.level.id, name=sc.level.name.get(lang)) if sc.level else None,

@@ -41,6 +41,8 @@ class Score:
     veto: list[str]
     veto_unverified: list[str]
     pending: Decimal
+    # The sum of the dimensions before a veto caps it: what --no-fail-on-veto judges.
+    uncapped: Decimal
 
 
 def indicator_points(ev: Evaluation) -> Decimal:
@@ -62,7 +64,7 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
         # Not-applicable indicators leave the denominator: the dimension keeps its weight.
         value = q(dim.points * awarded / app_max) if app_max else dim.points
         dims.append(DimensionScore(dim.id, value, dim.points, awarded, app_max))
-    total = q(sum((d.score for d in dims), Decimal(0)))
+    total = uncapped = q(sum((d.score for d in dims), Decimal(0)))
     veto = [ev.compiled.indicator.id for ev in evaluations if ev.veto_triggered]
     # A veto item whose evidence is missing cannot be confirmed clear: no demonstration level.
     unverified = [ev.compiled.indicator.id for ev in evaluations
@@ -81,7 +83,7 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
                 break
     pending = sum((ev.compiled.indicator.points for ev in evaluations if ev.status == "awaiting_inspector"),
                   Decimal(0))
-    return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending)
+    return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending, uncapped)
 
 
 def gate_line(ruleset: Ruleset) -> Decimal:

@@ -100,6 +100,8 @@ class SchoolReport(Frozen):
     period: PeriodRef
     as_of: str
     total: float
+    # The total before a triggered veto capped it (equal to ``total`` without a veto).
+    total_uncapped: float
     max: float
     grade: Named
     level: Named | None
