@@ -53,8 +53,9 @@ if TYPE_CHECKING:
 STATUS_LETTERS = {"met": "M", "partial": "P", "not_met": "N", "insufficient_evidence": "I",
                   "not_applicable": "A", "awaiting_inspector": "W"}
 LETTER_STATUS = {letter: status for status, letter in STATUS_LETTERS.items()}
-# Statuses that count as "not met" in the county's gap ranking: the indicator was not fully achieved.
-SHORTFALL = ("not_met", "insufficient_evidence", "partial")
+# Statuses the county's gap table counts and orders by: the school earned nothing on the indicator (not met, or
+# no evidence for it). Partially met indicators earned points; the table shows them beside, never counts them.
+SHORTFALL = ("not_met", "insufficient_evidence")
 TOP_GAPS = 10
 
 EXTENSIONS = (".yaml", ".yml")
@@ -363,6 +364,31 @@ class IndicatorStat:
 
 
 @dataclass(frozen=True)
+class DuplicateCode:
+    """A school code found in more than one file; every file is scored and keeps its own reports."""
+
+    code: str
+    sources: tuple[str, ...]  # in input order
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """A warning for each file after the first that uses the code."""
+        return [Diagnostic(source, "duplicate_school_code", {"code": self.code, "first": self.sources[0]},
+                           severity="warning") for source in self.sources[1:]]
+
+
+def duplicate_codes(keys: Sequence[tuple[int, str, str, int]]) -> list[DuplicateCode]:
+    """Codes used by several schools, from the aggregator's ``(-cents, code, source, store key)`` keys;
+    sources in input order (the store key counts rows as they arrive), codes by first appearance."""
+    counts = Counter(k[1] for k in keys)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for _, code, source, key in keys:
+        if counts[code] > 1:
+            groups.setdefault(code, []).append((key, source))
+    ordered = sorted(groups.items(), key=lambda item: min(item[1]))
+    return [DuplicateCode(code, tuple(source for _, source in sorted(group))) for code, group in ordered]
+
+
+@dataclass(frozen=True)
 class GapStat:
     indicator: IndicatorStat
     schools: RowView
@@ -394,6 +420,7 @@ class CountySummary:
     level_names: dict[str, str]
     type_names: dict[str, str] = field(default_factory=dict)
     status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+    duplicates: list[DuplicateCode] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -548,6 +575,7 @@ class CountyAggregator:
                                    pct(self.level_counts[lv.id])) for lv in levels]
         level_counts.append(NamedCount("none", msgs.ui("level_none"), self.level_counts[None],
                                        pct(self.level_counts[None])))
+        duplicates = duplicate_codes(self.keys)
         self.keys.sort()
         order, ranks = array("q"), array("q")
         for pos, (cents, _, _, key) in enumerate(self.keys, 1):
@@ -603,6 +631,7 @@ class CountyAggregator:
             level_names=level_names,
             type_names={t: msgs.get("ui", f"type_{t}", t) for t in self.types},
             status_labels={letter: msgs.get("status", status) for status, letter in STATUS_LETTERS.items()},
+            duplicates=duplicates,
         )
 
 

@@ -435,6 +435,9 @@ def batch(
     for row in summary.invalid:
         for d in row.diagnostics:
             _err(d.render(msgs))
+    for duplicate in summary.duplicates:
+        for d in duplicate.diagnostics():
+            _err(d.render(msgs))
     if out is not None:
         for path in core.write_summaries(summary, msgs, out):
             _err(msgs.ui("written", path=str(path)))

@@ -21,7 +21,9 @@ from typing import Any
 from dangjian_audit.batch import (
     LETTER_STATUS,
     REPORTS_DIR,
+    SHORTFALL,
     CountySummary,
+    DuplicateCode,
     GapStat,
     InvalidRow,
     SchoolRow,
@@ -100,8 +102,8 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
-    return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
-            "counts": {k: ind.counts[k] for k in ("not_met", "partial", "insufficient_evidence")},
+    return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall, "counted": list(SHORTFALL),
+            "counts": {k: ind.counts[k] for k in ("not_met", "insufficient_evidence", "partial")},
             "schools": [r.code for r in gap.schools]}
 
 
@@ -128,6 +130,7 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
         ("most_not_met", (_gap_data(g) for g in s.top_gaps)),
         ("schools", (school_data(rank, row, s, ids) for rank, row in s.ranking)),
         ("invalid", (_invalid_data(row, msgs) for row in s.invalid)),
+        ("duplicate_codes", [{"code": d.code, "sources": list(d.sources)} for d in s.duplicates]),
     ])
 
 
@@ -142,11 +145,16 @@ def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
             + [i.id for i in s.indicators] + [ui("diagnostics")])
 
 
+def _duplicate_note(d: DuplicateCode, msgs: Messages) -> str:
+    return msgs.ui("duplicate_code_note", code=d.code, files=msgs.ui("list_separator").join(d.sources))
+
+
 def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
     """One row per input file: ranked schools first, then the invalid files with their diagnostics."""
     ui = msgs.ui
     blank_dims = [""] * len(s.dimensions)
     blank_statuses = [""] * len(s.indicators)
+    notes = {d.code: _duplicate_note(d, msgs) for d in s.duplicates}
     for rank, row in s.ranking:
         links = report_links(row)
         yield ([rank, row.source, row.code, row.name, row.county or "", s.type_names.get(row.type, row.type),
@@ -154,7 +162,7 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
                 s.level_names[row.level] if row.level else ui("level_none"), ", ".join(row.veto),
                 ui("gate_pass") if row.passed else ui("gate_fail"), "; ".join(row.gate),
                 links["html"] if links else ""]
-               + [s.status_labels[c] for c in row.statuses] + [""])
+               + [s.status_labels[c] for c in row.statuses] + [notes.get(row.code, "")])
     for inv in s.invalid:
         yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
                 "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
@@ -345,17 +353,23 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     if s.top_gaps:
         gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
         gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in ("not_met", "partial", "insufficient_evidence"):
+        gaps.add_column(ui("gap_count"), justify="right")
+        for key in SHORTFALL:
             gaps.add_column(msgs.get("status", key), justify="right")
+        gaps.add_column(ui("partial_not_counted"), justify="right")
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
         for gap in s.top_gaps:
             ind = gap.indicator
             names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
             if len(gap.schools) > SHOWN_SCHOOLS:
                 names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
-                         str(ind.counts["insufficient_evidence"]), names)
+            gaps.add_row(f"{ind.id} {ind.title}", str(ind.shortfall), *(str(ind.counts[k]) for k in SHORTFALL),
+                         str(ind.counts["partial"]), names)
         console.print(gaps)
+    if s.duplicates:
+        console.print(Text(ui("duplicate_codes", count=len(s.duplicates)), style="bold yellow"))
+        for dup in s.duplicates:
+            console.print(_duplicate_note(dup, msgs), soft_wrap=True)
     if s.invalid:
         console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
         for inv in s.invalid:
