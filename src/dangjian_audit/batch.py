@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import pickle
 import re
+import signal
 import stat
 import sys
 import tempfile
@@ -230,6 +231,8 @@ def init_worker(options: BatchOptions) -> None:
     """Pool initializer: load the ruleset once per worker (no reliance on state inherited by fork)."""
     from dangjian_audit.loading import load_profile, load_ruleset
 
+    # Ctrl-C reaches the whole process group; the parent alone decides what to do with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     profile = load_profile(Path(options.profile)) if options.profile else None
     ruleset = load_ruleset(Path(options.catalog) if options.catalog else None, profile)
     _install(ruleset, options)
@@ -323,15 +326,30 @@ def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, job
     done = 0
     # An executor, not a Pool: if a worker process dies outright (killed for memory, a crash in C
     # code) the pool is reported broken instead of waiting forever for the lost chunk.
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(options,)) as pool:
-        try:
-            for row in pool.map(score_file, items, chunksize=chunksize(len(files), jobs)):
-                done += 1
-                yield row
-        except BrokenProcessPool:
-            # Nothing is lost: the files whose worker died are listed, each with the reason.
-            for index in range(done, len(files)):
-                yield InvalidRow(index, (Diagnostic(files[index], "worker_lost", {}),))
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(options,))
+    try:
+        for row in pool.map(score_file, items, chunksize=chunksize(len(files), jobs)):
+            done += 1
+            yield row
+    except BrokenProcessPool:
+        # Nothing is lost: the files whose worker died are listed, each with the reason.
+        for index in range(done, len(files)):
+            yield InvalidRow(index, (Diagnostic(files[index], "worker_lost", {}),))
+    except BaseException:
+        # Ctrl-C, or the consumer stopped (a write failed): every chunk is already queued, so a plain
+        # shutdown would score the whole county first. Drop the queue and stop the workers now.
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but the only handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 # ---------------------------------------------------------------- the county summary
@@ -710,13 +728,15 @@ def write_output(content: Iterator[str] | bytes, fmt: str, path: Path | None) ->
     import codecs
     import sys
 
+    from dangjian_audit.outputs import atomic_path
+
     if isinstance(content, bytes):
         if path is None:
             sys.stdout.flush()
             sys.stdout.buffer.write(content)
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+        with atomic_path(path) as temporary:
+            temporary.write_bytes(content)
         return
     if path is None:
         sys.stdout.flush()
@@ -727,8 +747,8 @@ def write_output(content: Iterator[str] | bytes, fmt: str, path: Path | None) ->
         stream.write(encoder.encode("", final=True))
         stream.flush()
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding=_encoding(fmt), newline="") as fh:
+    # Whole or absent: a summary interrupted halfway is never left under its final name.
+    with atomic_path(path) as temporary, temporary.open("w", encoding=_encoding(fmt), newline="") as fh:
         for piece in content:
             fh.write(piece)
 

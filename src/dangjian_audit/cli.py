@@ -13,11 +13,11 @@ import datetime as dt
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, Optional
 
 import typer
 
-from dangjian_audit.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from dangjian_audit.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
     from dangjian_audit.i18n import Messages
@@ -362,6 +362,27 @@ def init_command(
         _err(msgs.ui("written", path=str(path)))
 
 
+def _interrupted(msgs: Messages, done: int, total: int, reports: int, out: Path | None,
+                 output: Path | None) -> NoReturn:
+    """Ctrl-C in a batch: say what was done and where, leave nothing half-written, exit 130."""
+    from dangjian_audit import batch as core
+    from dangjian_audit.outputs import mark_incomplete, remove_leftovers, remove_unpaired
+
+    lines = [msgs.ui("interrupted", done=done, total=total)]
+    if out is not None:
+        remove_leftovers(out / core.REPORTS_DIR, (core.PARTIAL_PREFIX,))
+        remove_unpaired(out / core.REPORTS_DIR, (".html", ".md"))
+        note = msgs.ui("interrupted_out", reports=reports, folder=str(out / core.REPORTS_DIR))
+        marker = mark_incomplete(out, "\n".join([*lines, note]))
+        lines.append(note)
+        if marker is not None:
+            lines.append(msgs.ui("interrupted_marker", path=str(marker)))
+    if output is not None:
+        lines.append(msgs.ui("interrupted_output", path=str(output)))
+    sys.stderr.write("\n" + "\n".join(lines) + "\n")
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
 def main() -> None:
     try:
         app()
@@ -430,18 +451,32 @@ def batch(
         min_level=min_level.value if min_level else None,
         reports_dir=str(out / core.REPORTS_DIR) if out is not None else None,
     )
-    with core.Progress(len(files), msgs.ui("batch_progress"), core.show_progress()) as progress:
-        summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance)
-    for row in summary.invalid:
-        for d in row.diagnostics:
-            _err(d.render(msgs))
-    for duplicate in summary.duplicates:
-        for d in duplicate.diagnostics():
-            _err(d.render(msgs))
+    done = {"files": 0, "reports": 0}
+
+    def on_row(row: core.Row) -> None:
+        done["files"] += 1
+        done["reports"] += isinstance(row, core.SchoolRow) and row.has_reports
+        progress.advance(row)
+
+    try:
+        with core.Progress(len(files), msgs.ui("batch_progress"), core.show_progress()) as progress:
+            summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), on_row)
+        for row in summary.invalid:
+            for d in row.diagnostics:
+                _err(d.render(msgs))
+        for duplicate in summary.duplicates:
+            for d in duplicate.diagnostics():
+                _err(d.render(msgs))
+        if out is not None:
+            for path in core.write_summaries(summary, msgs, out):
+                _err(msgs.ui("written", path=str(path)))
+        color = output is None and format is BatchFormat.text and sys.stdout.isatty()
+        core.emit(summary, msgs, format.value, output, color)
+    except KeyboardInterrupt:
+        _interrupted(msgs, done["files"], len(files), done["reports"], out, output)
     if out is not None:
-        for path in core.write_summaries(summary, msgs, out):
-            _err(msgs.ui("written", path=str(path)))
-    color = output is None and format is BatchFormat.text and sys.stdout.isatty()
-    core.emit(summary, msgs, format.value, output, color)
+        from dangjian_audit.outputs import clear_incomplete
+
+        clear_incomplete(out)
     _err(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
     raise typer.Exit(3 if summary.invalid_count else (1 if summary.gate_failed else 0))
