@@ -99,7 +99,7 @@ def catalog_text(ruleset: Ruleset, only: str | None, msgs: Messages) -> str:
     console.print(f"{ui('asks')}: {data['asks']}")
     console.print(f"{ui('evidence')}: {', '.join(data['evidence'])}")
     for b in data["basis"]:
-        clause = f"（{b['clause']}）" if b["clause"] else ""
+        clause = ui("open_paren") + b["clause"] + ui("close_paren") if b["clause"] else ""
         console.print(f"{ui('basis')}: {b['document']}{clause} [{ui('source_' + b['source'])}]")
     if data["params"]:
         console.print(f"{ui('params')}: " + ", ".join(f"{k}={v}" for k, v in data["params"].items()))

@@ -445,7 +445,7 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
         for gap in s.top_gaps:
             ind = gap.indicator
-            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
+            names = ui("enum_comma").join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
             if len(gap.schools) > SHOWN_SCHOOLS:
                 names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
             gaps.add_row(f"{ind.id} {ind.title}", str(ind.shortfall), *(str(ind.counts[k]) for k in SHORTFALL),
