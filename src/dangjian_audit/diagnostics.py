@@ -45,3 +45,16 @@ class Diagnostic:
             "code": self.code,
             "message": self.message(messages),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class InvalidFile:
+    """An input file that could not be scored, with every problem found in it: a result in its own right,
+    reported by every format beside the scored schools."""
+
+    source: str
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def display(self) -> str:
+        return clean_text(self.source)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
 import jinja2
 
+from dangjian_audit.diagnostics import InvalidFile
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 
@@ -113,11 +115,14 @@ def _view(report: SchoolReport) -> dict[str, Any]:
     return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report)}
 
 
-def render_markdown(reports: list[SchoolReport], msgs: Messages) -> str:
+def render_markdown(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
+    """The gap reports; files that could not be scored get their own section with every diagnostic."""
     template = environment().get_template("report.md.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs)
+    return template.render(views=[_view(r) for r in reports], invalid=invalid, ui=msgs.ui, msgs=msgs)
 
 
-def render_html(reports: list[SchoolReport], msgs: Messages) -> str:
+def render_html(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
+    """A self-contained page; files that could not be scored get their own section with every diagnostic."""
     template = environment().get_template("report.html.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs, lang=msgs.lang)
+    return template.render(views=[_view(r) for r in reports], invalid=invalid, ui=msgs.ui, msgs=msgs,
+                           lang=msgs.lang)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from dangjian_audit.diagnostics import InvalidFile
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 
@@ -79,7 +81,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         console.print(ui("more_gaps", count=len(gaps) - MAX_GAPS))
 
 
-def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110,
+                invalid: Sequence[InvalidFile] = ()) -> str:
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, soft_wrap=False, emoji=False, markup=False)
@@ -87,4 +90,11 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
         if n:
             console.print()
         _one(console, report, msgs)
+    if invalid:
+        if reports:
+            console.print()
+        console.print(Text(msgs.ui("invalid_files", count=len(invalid)), style="bold red"))
+        for item in invalid:
+            for d in item.diagnostics:
+                console.print(d.render(msgs), soft_wrap=True)
     return buffer.getvalue()
