@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +58,8 @@ def test_junit_error_testcase(report: SchoolReport, lang: str) -> None:
 
 
 def test_junit_only_invalid_files_still_counts_them() -> None:
-    root = ET.fromstring(render_junit([], Messages("zh"), [invalid_file(), invalid_file("examples/invalid/empty.yaml")]))
+    both = [invalid_file(), invalid_file("examples/invalid/empty.yaml")]
+    root = ET.fromstring(render_junit([], Messages("zh"), both))
     assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("2", "0", "2")
 
 
