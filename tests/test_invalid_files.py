@@ -108,3 +108,32 @@ def test_markdown_html_and_text_sections(report: SchoolReport) -> None:
     assert "无效文件（1 个）" in text and all(line in text for line in lines)
     only = render_markdown([], msgs, [bad])
     assert only.lstrip().startswith("## 无效文件（1 个）") and not re.search(r"^---$", only, re.MULTILINE)
+
+
+def test_check_on_one_terminal_shows_each_diagnostic_once(tmp_path: Path) -> None:
+    """stdout and stderr on the same terminal: the text report lists the invalid file, stderr does not repeat it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    root = EXAMPLES.parent
+    primary, secondary = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(root / "src"), "COLUMNS": "200"}
+    process = subprocess.Popen([sys.executable, "-m", "dangjian_audit", "check", BROKEN], cwd=root,
+                               stdout=secondary, stderr=secondary, env=env)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(primary)
+    assert process.wait(timeout=60) == 3
+    screen = b"".join(chunks).decode("utf-8", "replace")
+    assert screen.count("error [extra_forbidden]") == 2  # two extra keys in the file, each shown once
+    assert "无效文件（1 个）" in screen

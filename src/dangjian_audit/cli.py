@@ -20,6 +20,9 @@ import typer
 from dangjian_audit.errors import EXIT_GATE, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from dangjian_audit.diagnostics import InvalidFile
     from dangjian_audit.i18n import Messages
     from dangjian_audit.models.result import SchoolReport
     from dangjian_audit.models.ruleset import Ruleset
@@ -113,6 +116,16 @@ def _messages(lang: Lang) -> Messages:
     return Messages(lang.value)
 
 
+def _same_terminal() -> bool:
+    """Standard output and standard error are the same terminal (a person is reading both)."""
+    import os
+
+    try:
+        return sys.stdout.isatty() and sys.stderr.isatty() and os.path.samestat(os.fstat(1), os.fstat(2))
+    except (OSError, ValueError):
+        return False
+
+
 def _err(text: str) -> None:
     sys.stderr.write(text + "\n")
 
@@ -194,8 +207,10 @@ def gate_reasons(report: SchoolReport, fail_under: float, fail_on_veto: bool, mi
     return reasons
 
 
-def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Ruleset, color: bool = False) -> str:
-    """Render reports in one format; every reporter returns a string."""
+def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Ruleset, color: bool = False,
+           invalid: Sequence[InvalidFile] = ()) -> str:
+    """Render reports in one format; every reporter returns a string. Invalid files are reported beside the
+    schools in every format but JSON (whose shape is one report per school; their diagnostics go to stderr)."""
     if fmt == "json":
         from dangjian_audit.reporters.json_reporter import render_json
 
@@ -203,22 +218,22 @@ def render(fmt: str, reports: list[SchoolReport], msgs: Messages, ruleset: Rules
     if fmt == "markdown":
         from dangjian_audit.reporters.templated import render_markdown
 
-        return render_markdown(reports, msgs)
+        return render_markdown(reports, msgs, invalid)
     if fmt == "html":
         from dangjian_audit.reporters.templated import render_html
 
-        return render_html(reports, msgs)
+        return render_html(reports, msgs, invalid)
     if fmt == "sarif":
         from dangjian_audit.reporters.sarif import render_sarif
 
-        return render_sarif(reports, ruleset, msgs)
+        return render_sarif(reports, ruleset, msgs, invalid)
     if fmt == "junit":
         from dangjian_audit.reporters.junit import render_junit
 
-        return render_junit(reports, msgs)
+        return render_junit(reports, msgs, invalid)
     from dangjian_audit.reporters.text import render_text
 
-    return render_text(reports, msgs, color=color)
+    return render_text(reports, msgs, color=color, invalid=invalid)
 
 
 @app.command(epilog=EXIT_HELP)
@@ -235,6 +250,7 @@ def check(
     lang: LangOpt = Lang.zh,
 ) -> None:
     """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
+    from dangjian_audit.diagnostics import InvalidFile
     from dangjian_audit.errors import InputError
     from dangjian_audit.report import audit_file
     from dangjian_audit.scoring import gate_line
@@ -245,23 +261,26 @@ def check(
     ruleset = _ruleset(catalog, profile, msgs)
     line = float(gate_line(ruleset)) if fail_under is None else fail_under
     reports = []
-    invalid = False
+    invalid_files: list[InvalidFile] = []
+    # The text report lists invalid files itself: on one terminal, stderr would only repeat it.
+    echo = not (format is CheckFormat.text and output is None and _same_terminal())
     for path in files:
         try:
             reports.append(audit_file(ruleset, path, str(path), day, msgs))
         except InputError as exc:
-            invalid = True
-            for d in exc.diagnostics:
+            invalid_files.append(InvalidFile(str(path), tuple(exc.diagnostics)))
+            for d in exc.diagnostics if echo else ():
                 _err(d.render(msgs))
+    invalid = bool(invalid_files)
     failed = False
     for report in reports:
         reasons = gate_reasons(report, line, fail_on_veto, min_level.value if min_level else None, msgs, ruleset)
         if reasons:
             failed = True
             _err(msgs.ui("gate_failed", path=report.source, reason=msgs.ui("reason_separator").join(reasons)))
-    if reports or format.value in ("sarif", "junit", "json"):
+    if reports or invalid_files or format.value in ("sarif", "junit", "json"):
         color = output is None and format is CheckFormat.text and sys.stdout.isatty()
-        _write(render(format.value, reports, msgs, ruleset, color), output, msgs)
+        _write(render(format.value, reports, msgs, ruleset, color, invalid_files), output, msgs)
     raise typer.Exit(EXIT_INVALID if invalid else (EXIT_GATE if failed else EXIT_OK))
 
 
