@@ -5,26 +5,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from decimal import Decimal as D
 from typing import Any
 
-from dangjian_audit import batch as core
+from dangjian_audit.batch.aggregate import CountyAggregator
 from dangjian_audit.i18n import Messages
-from dangjian_audit.reporters.county import county_html, county_json, county_markdown, county_text
+from dangjian_audit.models.county import CountySummary, SchoolRow
+from dangjian_audit.reporters._county import county_html, county_json, county_markdown
+from dangjian_audit.reporters.text import county_text
 
 
-def _summary(ruleset: Any, lang: str = "zh") -> core.CountySummary:
+def _summary(ruleset: Any, lang: str = "zh") -> CountySummary:
     """Six schools. Indicator 0: 6 partial (nothing counted). 1: 2 not met. 2: 1 not met + 2 insufficient (3).
     3: 3 insufficient. Everything else met."""
     grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
     n_dims = len(ruleset.catalog.header.dimensions)
     columns = ["PPPPPP", "NNMMMM", "NIIMMM", "IIIMMM"]
-    aggregator = core.CountyAggregator(ruleset)
+    aggregator = CountyAggregator(ruleset)
     for i in range(6):
         statuses = "".join(col[i] for col in columns) + "M" * (len(ruleset.indicators) - len(columns))
-        aggregator.add(core.SchoolRow(
-            index=i, code=f"S{i}", name=f"第{i + 1}小学", county=None, type="primary", total=80.0,
-            dimensions=(16.0,) * n_dims, grade=grades[1].id, level=None, veto=(), gate=(), statuses=statuses))
-    return aggregator.summary(Messages(lang), core.BatchOptions(as_of=dt.date(2025, 9, 15)), 60.0)
+        aggregator.add(SchoolRow(
+            index=i, code=f"S{i}", name=f"第{i + 1}小学", county=None, type="primary", total=D(80),
+            dimensions=(D(16),) * n_dims, grade=grades[1].id, level=None, veto=(), gate=(), statuses=statuses))
+    return aggregator.summary(Messages(lang), dt.date(2025, 9, 15), D(60))
 
 
 def test_counts_not_met_and_insufficient_and_orders_by_that(ruleset: Any) -> None:
@@ -56,11 +59,11 @@ def test_every_format_says_what_it_counts(ruleset: Any) -> None:
 def test_only_partials_means_no_gap_rows(ruleset: Any) -> None:
     grades = sorted(ruleset.scoring.grades, key=lambda g: g.min, reverse=True)
     n_dims = len(ruleset.catalog.header.dimensions)
-    aggregator = core.CountyAggregator(ruleset)
-    aggregator.add(core.SchoolRow(
-        index=0, code="S0", name="小学", county=None, type="primary", total=99.0, dimensions=(19.8,) * n_dims,
+    aggregator = CountyAggregator(ruleset)
+    aggregator.add(SchoolRow(
+        index=0, code="S0", name="小学", county=None, type="primary", total=D(99), dimensions=(D("19.8"),) * n_dims,
         grade=grades[0].id, level=None, veto=(), gate=(), statuses="P" + "M" * (len(ruleset.indicators) - 1)))
-    s = aggregator.summary(Messages("zh"), core.BatchOptions(as_of=dt.date(2025, 9, 15)), 60.0)
+    s = aggregator.summary(Messages("zh"), dt.date(2025, 9, 15), D(60))
     assert s.top_gaps == []
     assert "没有学校在任何指标上未达标或证据不足。" in "".join(county_markdown(s, Messages("zh")))
 

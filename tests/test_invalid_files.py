@@ -13,15 +13,14 @@ import pytest
 from ci_fixtures import AS_OF, school_evidence, write_evidence
 from conftest import EXAMPLES, SCHEMAS
 
-from dangjian_audit.diagnostics import InvalidFile
 from dangjian_audit.errors import InputError
 from dangjian_audit.i18n import Messages
 from dangjian_audit.loading import load_evidence
-from dangjian_audit.models.result import SchoolReport
+from dangjian_audit.models.result import InvalidFile, SchoolReport
 from dangjian_audit.report import audit_file
+from dangjian_audit.reporters._jinja import render_html, render_markdown
 from dangjian_audit.reporters.junit import render_junit
 from dangjian_audit.reporters.sarif import INVALID_RULE, sarif_log
-from dangjian_audit.reporters.templated import render_html, render_markdown
 from dangjian_audit.reporters.text import render_text
 
 BROKEN = "examples/invalid/unknown-keys-and-types.yaml"
@@ -30,7 +29,7 @@ BROKEN = "examples/invalid/unknown-keys-and-types.yaml"
 def invalid_file(relative: str = BROKEN) -> InvalidFile:
     with pytest.raises(InputError) as info:
         load_evidence(EXAMPLES.parent / relative, relative)
-    return InvalidFile(relative, tuple(info.value.diagnostics))
+    return InvalidFile(source=relative, diagnostics=tuple(info.value.diagnostics))
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
 from dangjian_audit.i18n import Messages
-from dangjian_audit.reporters.xlsx_layout import MAX_WIDTH, display_width
+from dangjian_audit.reporters._xlsx_layout import MAX_WIDTH, display_width
 
 AS_OF = "2025-12-31"
 LONG = "石泉县城关镇第一中心小学附属实验学校（东校区）"

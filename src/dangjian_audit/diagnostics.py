@@ -8,6 +8,17 @@ from typing import Any
 from dangjian_audit.sanitize import clean_text
 
 
+def inert(text: str) -> str:
+    """``text`` on one line with every control and bidi character shown as an escape (``\\u202e``): an input
+    echoed into a diagnostic must not clear a terminal, start a forged diagnostic line or reorder what a
+    reader sees (the one sanitising function, :func:`dangjian_audit.sanitize.clean_text`, on one line)."""
+    return clean_text(text, single_line=True)
+
+
+def _inert_args(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: inert(v) if isinstance(v, str) else v for k, v in args.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """A problem at ``path:line:col``; ``code`` keys the message tables."""
@@ -23,14 +34,14 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code)
 
     def location(self) -> str:
-        path = clean_text(self.path)
+        path = inert(self.path)
         if self.line is None:
             return path
         return f"{path}:{self.line}:{self.column or 1}"
 
     def message(self, messages: Any) -> str:
-        """The message in the user's language; text quoted from the input is cleaned (control, bidi)."""
-        return clean_text(messages.error(self.code, self.args))
+        """The message in the user's language, with the input it quotes made inert."""
+        return str(messages.error(self.code, _inert_args(self.args)))
 
     def render(self, messages: Any) -> str:
         """``path:line:col: error [code] message`` (yamllint's parsable format)."""
@@ -38,23 +49,10 @@ class Diagnostic:
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
         return {
-            "path": clean_text(self.path),
+            "path": self.path,
             "line": self.line,
             "column": self.column,
             "severity": self.severity,
             "code": self.code,
             "message": self.message(messages),
         }
-
-
-@dataclass(frozen=True, slots=True)
-class InvalidFile:
-    """An input file that could not be scored, with every problem found in it: a result in its own right,
-    reported by every format beside the scored schools."""
-
-    source: str
-    diagnostics: tuple[Diagnostic, ...]
-
-    @property
-    def display(self) -> str:
-        return clean_text(self.source)

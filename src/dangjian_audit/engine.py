@@ -12,7 +12,7 @@ from fractions import Fraction
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.rules import REGISTRY
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, missing_section, resolve
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
 
@@ -31,7 +31,7 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
     ind = ci.indicator
     missing = [name for name in ind.evidence if resolve(evidence, name, ctx) is None]
     if missing:
-        findings = [Finding("missing_section", {"section": name}) for name in missing]
+        findings = [f for name in missing for f in missing_section(name).findings]
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     one_person = bool(evidence.organization.secretary_is_principal)
     ctx.indicator = ind.id

@@ -45,9 +45,14 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def clean_text(text: str) -> str:
-    """``text`` with control, bidi-override and non-character code points as visible ``\\uXXXX`` escapes."""
-    return _UNSAFE.sub(_escape, text)
+# The same, and tab and line feed too: for text that must stay on one line (a diagnostic, a log line).
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str, single_line: bool = False) -> str:
+    """``text`` with control, bidi-override and non-character code points as visible ``\\uXXXX`` escapes;
+    ``single_line`` escapes tab and line feed as well."""
+    return (_UNSAFE_ONE_LINE if single_line else _UNSAFE).sub(_escape, text)
 
 
 def clean_optional(text: str | None) -> str | None:

@@ -54,14 +54,33 @@ class Spec(BaseModel):
         return iter(())
 
 
+# Arguments of findings and details that hold a code with a label in the message tables:
+# argument -> (table section, key prefix). Reports add ``<argument>_label`` for each.
+LABELLED_ARGS: dict[str, tuple[str, str]] = {
+    "section": ("labels", ""),
+    "doc_kind": ("labels", ""),
+    "unit": ("labels", ""),
+    "type": ("labels", ""),
+    "expected": ("labels", ""),
+    # roles share names with sections ("organization"), so their labels are prefixed
+    "role": ("labels", "role."),
+    "status": ("status", ""),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One observation: a message key (or catalog text) with arguments and an evidence line."""
+    """One observation: a code with arguments and an evidence line.
+
+    Its text is the ``findings`` message ``message`` (default: the code); a catalog ``text``,
+    when given, fills that message's ``{text}``.
+    """
 
     key: str
     args: dict[str, Any] = field(default_factory=dict)
     line: int | None = None
     text: Text | None = None
+    message: str | None = None
 
 
 @dataclass(slots=True)

@@ -17,12 +17,14 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from dangjian_audit.diagnostics import InvalidFile
+from dangjian_audit.formatting import compact
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, InvalidFile, SchoolReport
+from dangjian_audit.reporters.base import Format, RenderOptions
+from dangjian_audit.sanitize import clean_text
 
-FAILED = ("not_met", "partial", "insufficient_evidence")
-SKIPPED = ("awaiting_inspector", "not_applicable")
+FAILED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "fail")
+SKIPPED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "skip")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # Characters XML 1.0 cannot carry at all; evidence notes are user text and may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -32,8 +34,7 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+_num = compact
 
 
 def _reason(ind: IndicatorResult, msgs: Messages) -> str:
@@ -93,7 +94,7 @@ def _testsuite(parent: ET.Element, report: SchoolReport, msgs: Messages) -> tupl
 
 
 def _invalid_suite(parent: ET.Element, invalid: InvalidFile, msgs: Messages) -> None:
-    source = _clean(invalid.display)
+    source = _clean(clean_text(invalid.source, single_line=True))
     suite = ET.SubElement(parent, "testsuite", {"name": source, "tests": "1", "failures": "0", "errors": "1",
                                                 "skipped": "0", "file": source})
     case = ET.SubElement(suite, "testcase", {"classname": "evidence", "name": _clean(msgs.ui("junit_invalid_case"))})
@@ -117,3 +118,10 @@ def render_junit(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[
     root.set("errors", str(len(invalid)))
     ET.indent(root)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_junit(run.reports, opts.msgs, run.invalid)
+
+
+FORMAT = Format(name="junit", suffix=".xml", manifest=True, school=_school)

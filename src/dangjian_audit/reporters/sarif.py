@@ -35,17 +35,19 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from dangjian_audit import __version__
-from dangjian_audit.diagnostics import Diagnostic, InvalidFile
+from dangjian_audit._version import __version__
+from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.formatting import compact, json_number
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, InvalidFile, SchoolReport
 from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.reporters.base import Format, RenderOptions
 from dangjian_audit.sanitize import clean_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "dangjian-audit"
-REPORTED = ("not_met", "partial", "insufficient_evidence", "awaiting_inspector")
+REPORTED = tuple(s for s, k in STATUS_KINDS.items() if k.reported)
 FINGERPRINT_KEY = "dangjianAudit/v1"
 INVALID_RULE = "invalid-evidence"
 
@@ -99,8 +101,7 @@ def _rules(ruleset: Ruleset, msgs: Messages) -> list[dict[str, Any]]:
     return rules
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+_num = compact
 
 
 def _result(report: SchoolReport, ind: IndicatorResult, rule_index: int, msgs: Messages) -> dict[str, Any]:
@@ -148,7 +149,7 @@ def _invalid_result(d: Diagnostic, rule_index: int, msgs: Messages) -> dict[str,
     region: dict[str, int] = {"startLine": d.line or 1}
     if d.line is not None and d.column is not None:
         region["startColumn"] = d.column
-    path = clean_text(d.path)
+    path = clean_text(d.path, single_line=True)
     digest = hashlib.sha256(f"{path}\0{d.code}\0{d.line}\0{d.column}".encode()).hexdigest()[:32]
     return {
         "ruleId": INVALID_RULE,
@@ -196,4 +197,12 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages,
 
 def render_sarif(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages,
                  invalid: Sequence[InvalidFile] = ()) -> str:
-    return json.dumps(sarif_log(reports, ruleset, msgs, invalid), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(sarif_log(reports, ruleset, msgs, invalid), ensure_ascii=False, indent=2,
+                      default=json_number) + "\n"
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_sarif(run.reports, opts.ruleset, opts.msgs, run.invalid)
+
+
+FORMAT = Format(name="sarif", suffix=".sarif", manifest=True, school=_school)

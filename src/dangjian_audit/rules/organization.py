@@ -26,6 +26,7 @@ from dangjian_audit.rules.base import (
     Share,
     Spec,
     add_months,
+    missing_section,
 )
 
 
@@ -100,8 +101,7 @@ def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Ou
     org = evidence.organization
     seats = org.committee
     if seats is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.committee"},
-                       [Finding("missing_section", {"section": "organization.committee"})], insufficient=True)
+        return missing_section("organization.committee")
     findings: list[Finding] = []
     roles = {s.role for s in seats}
     secretary = [s for s in seats if s.role == "secretary"]
@@ -147,7 +147,6 @@ class TermSpec(Spec):
 
     def reads(self) -> Iterator[Read]:
         yield Read("organization.type")
-        yield Read("organization.term_years", "number")
         for name, need in (("date", "date"), ("entitled", "number"), ("voted", "number"), ("approved", "any")):
             yield Read(f"organization.last_election.{name}", need)  # type: ignore[arg-type]
         yield Read("organization.extension.approved")
@@ -162,9 +161,8 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     org = evidence.organization
     election = org.last_election
     if election is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.last_election"},
-                       [Finding("missing_section", {"section": "organization.last_election"})], insufficient=True)
-    years = org.term_years or spec.term_years.get(org.type, 3)
+        return missing_section("organization.last_election")
+    years = spec.term_years.get(org.type, 3)
     due = _plus_years(election.date, years)
     line = election.src_line
     findings: list[Finding] = []
@@ -222,8 +220,7 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     members = evidence.members
     if talks is None or members is None:
         section = "talks" if talks is None else "members"
-        return Outcome(ZERO, "detail_missing_section", {"section": section},
-                       [Finding("missing_section", {"section": section})], insufficient=True)
+        return missing_section(section)
     talks = [t for t in talks if ctx.in_period(t.date)]
     seats = {s.id for s in evidence.organization.committee or ()}
 
@@ -238,7 +235,7 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     covered = sum(1 for m in members if m.id in people)
     share = Fraction(covered, len(members)) if members else ONE
     parts: list[Fraction] = [ONE if share >= spec.min_share else share / spec.min_share]
-    missing = [m.id for m in members if m.id not in people]
+    missing = sorted(m.id for m in members if m.id not in people)  # the roster's order must not matter
     if missing and share < ONE:
         findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
     if spec.committee_pairs:

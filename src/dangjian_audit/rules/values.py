@@ -87,8 +87,10 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return Outcome(ONE, key, {"value": shown})
     parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
     line = getattr(parent, "src_line", None)
+    # the value is shown beside the record when there is one to show
+    message = "value_rule" if shown not in (None, "") else "record_rule"
     return Outcome(ZERO, key, {"value": shown},
-                   [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message)])
+                   [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message, message)])
 
 
 KINDS = (CheckKind(ValueSpec, check_value),)

@@ -16,10 +16,12 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
-from dangjian_audit.batch import (
-    LETTER_STATUS,
+from dangjian_audit.formatting import json_number, num
+from dangjian_audit.i18n import Messages
+from dangjian_audit.models.county import (
     REPORTS_DIR,
     SHORTFALL,
     CountySummary,
@@ -28,21 +30,21 @@ from dangjian_audit.batch import (
     InvalidRow,
     SchoolRow,
 )
-from dangjian_audit.i18n import Messages
-from dangjian_audit.reporters.templated import environment
+from dangjian_audit.models.result import STATUS_BY_LETTER, STATUS_KINDS
 from dangjian_audit.sanitize import spreadsheet_cell, spreadsheet_row
 
-# Glyphs for the indicator × school matrix (language-neutral; the legend gives the words).
-STATUS_SYMBOLS = {"M": "✓", "P": "◐", "N": "✗", "I": "?", "A": "–", "W": "…"}
+# Glyphs for the indicator × school matrix by status letter (language-neutral; the legend gives the words).
+STATUS_SYMBOLS = {k.letter: k.symbol for k in STATUS_KINDS.values()}
+LETTER_STATUS = STATUS_BY_LETTER
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
+# The gap statuses in the order the county tables show them: the two counted, then partially met (not counted).
+GAP_ORDER = (*SHORTFALL, "partial")
 CSV_FLUSH = 1 << 16
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+def _num(value: Decimal | None) -> str:
+    return num(value)
 
 
 def report_links(row: SchoolRow) -> dict[str, str] | None:
@@ -55,7 +57,7 @@ def report_links(row: SchoolRow) -> dict[str, str] | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    return json.dumps(value, ensure_ascii=False, indent=2, default=json_number)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> Iterator[str]:
@@ -65,7 +67,7 @@ def _json_object(pairs: list[tuple[str, Any]]) -> Iterator[str]:
     """
     yield "{"
     for k, (key, value) in enumerate(pairs):
-        yield ("," if k else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        yield ("," if k else "") + "\n  " + _dumps(key) + ": "
         if isinstance(value, Iterator):
             first = True
             for item in value:
@@ -103,7 +105,7 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
     return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall, "counted": list(SHORTFALL),
-            "counts": {k: ind.counts[k] for k in ("not_met", "insufficient_evidence", "partial")},
+            "counts": {k: ind.counts[k] for k in GAP_ORDER},
             "schools": [r.code for r in gap.schools]}
 
 
@@ -145,7 +147,8 @@ def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
             + [i.id for i in s.indicators] + [ui("diagnostics")])
 
 
-def _duplicate_note(d: DuplicateCode, msgs: Messages) -> str:
+def duplicate_note(d: DuplicateCode, msgs: Messages) -> str:
+    """One line naming a duplicated school code and the files that use it."""
     return msgs.ui("duplicate_code_note", code=d.code, files=msgs.ui("list_separator").join(d.sources))
 
 
@@ -154,7 +157,7 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
     ui = msgs.ui
     blank_dims = [""] * len(s.dimensions)
     blank_statuses = [""] * len(s.indicators)
-    notes = {d.code: _duplicate_note(d, msgs) for d in s.duplicates}
+    notes = {d.code: duplicate_note(d, msgs) for d in s.duplicates}
     for rank, row in s.ranking:
         links = report_links(row)
         yield ([rank, row.source, row.code, row.name, row.county or "", s.type_names.get(row.type, row.type),
@@ -168,13 +171,18 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
                 "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
 
 
+def _cells(row: list[Any]) -> list[Any]:
+    """Numbers as numbers, text neutralised (never a formula, no control character): for CSV and XLSX."""
+    return spreadsheet_row([json_number(v) for v in row])
+
+
 def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
     """CSV text (write it as ``utf-8-sig`` so spreadsheet programs detect UTF-8); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(spreadsheet_row(_table_header(s, msgs)))
     for row in _table_rows(s, msgs):
-        writer.writerow(spreadsheet_row(row))
+        writer.writerow(_cells(row))
         if buffer.tell() > CSV_FLUSH:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -194,7 +202,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    from dangjian_audit.reporters.xlsx_layout import (
+    from dangjian_audit.reporters._xlsx_layout import (
         LINE_HEIGHT,
         ColumnWidths,
         display_width,
@@ -206,8 +214,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
     top = Alignment(wrap_text=True, vertical="top")
-    fills = {letter: PatternFill("solid", fgColor=color) for letter, color in
-             {"M": "C6EFCE", "P": "FFEB9C", "N": "FFC7CE", "I": "E4D2F0", "A": "EDEDED", "W": "CFE2F3"}.items()}
+    fills = {k.letter: PatternFill("solid", fgColor=k.fill) for k in STATUS_KINDS.values()}
 
     class Sheet:
         """A worksheet being streamed: its final widths and the columns that wrap."""
@@ -268,7 +275,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
 
     def summary_rows() -> Iterator[list[Any]]:
         for row in _table_rows(s, msgs):
-            yield spreadsheet_row(row[:fixed] + row[-1:])
+            yield _cells(row[:fixed] + row[-1:])
 
     summary_header = header[:fixed] + header[-1:]
     summary = Sheet(ui("sheet_summary"), summary_header, len(s.ranking) + len(s.invalid),
@@ -279,8 +286,8 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     statuses = list(s.indicators[0].counts) if s.indicators else []
     ind_header = ([ui("id"), ui("dimension"), ui("title")] + [msgs.get("status", k) for k in statuses]
                   + [ui("shortfall"), ui("met_percent")])
-    ind_rows = [spreadsheet_row([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall,
-                                 ind.met_percent]) for ind in s.indicators]
+    ind_rows = [_cells([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall, ind.met_percent])
+                for ind in s.indicators]
     per_indicator = Sheet(ui("sheet_indicators"), ind_header, len(ind_rows), ColumnWidths(ind_header).add_all(ind_rows))
     for row in ind_rows:
         per_indicator.append(row)
@@ -289,7 +296,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     # legend below the schools (the HTML summary does the same), so all 47 indicators fit across one page.
     ids = [i.id for i in s.indicators]
     matrix_header = [ui("rank"), ui("code"), ui("school"), ui("total")] + ids
-    lead = ColumnWidths(matrix_header[:4]).add_all([rank, school.code, school.name, school.total]
+    lead = ColumnWidths(matrix_header[:4]).add_all(_cells([rank, school.code, school.name, school.total])
                                                    for rank, school in s.ranking)
     lead.add(["", "", ui("legend"), ""])
     for letter in STATUS_SYMBOLS:
@@ -300,7 +307,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     matrix = Sheet(ui("sheet_matrix"), matrix_header, len(s.ranking), widths, rotated=4)
     centred = Alignment(horizontal="center")
     for rank, school in s.ranking:
-        cells: list[Any] = spreadsheet_row([rank, school.code, school.name, school.total])
+        cells: list[Any] = _cells([rank, school.code, school.name, school.total])
         for letter in school.statuses:
             cell = WriteOnlyCell(matrix.ws, value=STATUS_SYMBOLS[letter])
             cell.fill = fills[letter]
@@ -376,88 +383,15 @@ def _view(s: CountySummary, links: bool) -> dict[str, Any]:
 
 def county_markdown(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Markdown pieces; ``links`` points school names at ``schools/<code>.md`` (for files under ``--out``)."""
+    from dangjian_audit.reporters._jinja import environment
+
     template = environment().get_template("county.md.j2")
     return template.generate(ui=msgs.ui, msgs=msgs, **_view(s, links))
 
 
 def county_html(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Self-contained HTML pieces: inline CSS, no script, font, image or external link."""
+    from dangjian_audit.reporters._jinja import environment
+
     template = environment().get_template("county.html.j2")
     return template.generate(ui=msgs.ui, msgs=msgs, lang=msgs.lang, **_view(s, links))
-
-
-# ---------------------------------------------------------------- terminal
-
-
-def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: int = 132) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    ui = msgs.ui
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, soft_wrap=False, emoji=False, markup=False)
-    console.print(Text(f"{ui('county_title')} · {s.catalog['id']} {s.catalog['version']} · {ui('as_of')} {s.as_of}",
-                       style="bold"))
-    console.print(ui("county_counts", files=s.files, scored=s.scored, invalid=s.invalid_count, passed=s.passed,
-                     failed=s.gate_failed, line=_num(s.fail_under)))
-    console.print(f"{ui('average_total')}: {_num(s.average_total)}")
-    ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
-    ranking.add_column(ui("rank"), justify="right")
-    # Names are never cut: a long one folds onto a second line (cutting made 第1… and 第10… look alike).
-    ranking.add_column(ui("school"), overflow="fold", min_width=12)
-    ranking.add_column(ui("code"), no_wrap=True)
-    ranking.add_column(ui("total"), justify="right")
-    for d in s.dimensions:
-        ranking.add_column(d.id, justify="right")
-    ranking.add_column(ui("grade"), no_wrap=True)
-    ranking.add_column(ui("level"), overflow="fold")
-    ranking.add_column(ui("gate"), no_wrap=True)
-    for rank, row in s.ranking:
-        gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, f"{row.total:.2f}", *(f"{x:.2f}" for x in row.dimensions),
-                        s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
-    console.print(ranking)
-    dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
-        dims.add_column(name, justify=just)  # type: ignore[arg-type]
-    for d in s.dimensions:
-        dims.add_row(f"{d.id} {d.name}", _num(d.average), _num(d.max))
-    console.print(dims)
-    dist = Table(title=ui("distribution"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("grade") + " / " + ui("level"), "left"), (ui("schools"), "right"),
-                       (ui("share"), "right")):
-        dist.add_column(name, justify=just)  # type: ignore[arg-type]
-    for g in s.grades:
-        dist.add_row(g.name, str(g.count), f"{g.percent:.1f}%")
-    dist.add_section()
-    for lv in s.levels:
-        dist.add_row(lv.name, str(lv.count), f"{lv.percent:.1f}%")
-    console.print(dist)
-    if s.top_gaps:
-        gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
-        gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        gaps.add_column(ui("gap_count"), justify="right")
-        for key in SHORTFALL:
-            gaps.add_column(msgs.get("status", key), justify="right")
-        gaps.add_column(ui("partial_not_counted"), justify="right")
-        gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
-        for gap in s.top_gaps:
-            ind = gap.indicator
-            names = ui("enum_comma").join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
-            if len(gap.schools) > SHOWN_SCHOOLS:
-                names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.shortfall), *(str(ind.counts[k]) for k in SHORTFALL),
-                         str(ind.counts["partial"]), names)
-        console.print(gaps)
-    if s.duplicates:
-        console.print(Text(ui("duplicate_codes", count=len(s.duplicates)), style="bold yellow"))
-        for dup in s.duplicates:
-            console.print(_duplicate_note(dup, msgs), soft_wrap=True)
-    if s.invalid:
-        console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
-        for inv in s.invalid:
-            for diag in inv.diagnostics:
-                console.print(diag.render(msgs), soft_wrap=True)
-    return buffer.getvalue()
