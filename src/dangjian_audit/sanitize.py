@@ -9,6 +9,7 @@ Markdown job summaries, HTML pages, XML, JSON and spreadsheets. Two functions gu
   * C0 controls except tab and line feed (ESC starts terminal escape sequences, NUL truncates C strings,
     form feed and carriage return rewrite what a terminal or log viewer shows), DEL and the C1 controls
     (U+0080-U+009F: a single-character CSI on some terminals);
+  * the line and paragraph separators U+2028 and U+2029 (a new line to some viewers and JavaScript);
   * the bidirectional embeddings, overrides and isolates U+202A-U+202E and U+2066-U+2069 ("Trojan Source",
     CVE-2021-42574), which display text in another order than it is stored;
   * surrogate code points and the non-characters U+FFFE and U+FFFF, which UTF-8 and XML cannot carry.
@@ -32,7 +33,7 @@ import re
 from typing import Any, TypeVar
 
 # Characters that act instead of being read (see the module docstring).
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 # What a spreadsheet reads as the start of a formula (OWASP), plus the full-width forms of = + - @.
 FORMULA_START = frozenset("=+-@\t\r＝＋－＠")
@@ -46,7 +47,7 @@ def _escape(match: re.Match[str]) -> str:
 
 
 # The same, and tab and line feed too: for text that must stay on one line (a diagnostic, a log line).
-_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+_UNSAFE_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
 
 
 def clean_text(text: str, single_line: bool = False) -> str:

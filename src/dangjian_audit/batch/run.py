@@ -71,6 +71,8 @@ class BatchOptions:
     min_level: str | None = None
     reports_dir: str | None = None
     max_file_bytes: int | None = None  # None: the limit in force (limits.max_file_bytes)
+    # batch --plan: plan every school's rectification (next level up) as well
+    plan: bool = False
 
 
 @dataclass
@@ -126,8 +128,14 @@ def score_file(item: tuple[int, str]) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
-                            max_bytes=opts.max_file_bytes)
+        if opts.plan:
+            from dangjian_audit.plan_report import audit_and_plan
+
+            report, plan, levels = audit_and_plan(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                                  max_bytes=opts.max_file_bytes)
+        else:
+            report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                max_bytes=opts.max_file_bytes)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
@@ -147,6 +155,8 @@ def score_file(item: tuple[int, str]) -> Row:
         statuses="".join(STATUS_KINDS[i.status].letter for i in report.indicators),
         gate=tuple(reasons),
     )
+    if opts.plan:
+        row.plan, row.plan_levels = plan.model_dump_json(), levels
     if opts.reports_dir is not None:
         from dangjian_audit.models.result import CheckRun
         from dangjian_audit.reporters import RenderOptions, formats, join

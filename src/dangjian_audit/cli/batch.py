@@ -59,6 +59,9 @@ def batch(
     lang: LangOpt = None,
     max_file_size: MaxSizeOpt = None,
     quiet: QuietOpt = False,
+    plan: Annotated[bool, typer.Option(
+        "--plan", help="With --out: also write the county's rectification ledger (plan.xlsx, plan.md, plan.json).")
+    ] = False,
 ) -> None:
     from decimal import Decimal
 
@@ -85,6 +88,9 @@ def batch(
         raise usage(msgs, "usage_needs_output", format=fmt.name)
     if target is not None and target.is_dir():
         raise usage(msgs, "usage_output_is_dir", path=str(target))
+    if plan and out is None:
+        err("dangjian-audit: error [usage_plan_needs_out] " + msgs.fmt("plan", "usage_plan_needs_out"))
+        raise typer.Exit(2)
     ruleset = load_ruleset(opts.catalog, opts.profile, msgs)
     files = core.discover(paths)
     if not files:
@@ -94,7 +100,7 @@ def batch(
         profile=str(opts.profile) if opts.profile else None,
         fail_under=Decimal(str(opts.fail_under)) if opts.fail_under is not None else None,
         fail_on_veto=opts.fail_on_veto, min_level=opts.min_level,
-        reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size,
+        reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size, plan=plan,
     )
     done = {"files": 0, "reports": 0}
 
@@ -125,6 +131,10 @@ def batch(
                 path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
                 write(summary_format.county(summary, linked), summary_format, path, msgs)
                 note(msgs.ui("written", path=str(path)))
+        if plan and out is not None:
+            from dangjian_audit.cli.plan import write_county_plan
+
+            write_county_plan(summary, ruleset, msgs, out, day.isoformat())
         color = target is None and fmt.name == "text" and sys.stdout.isatty()
         assert fmt.county is not None
         write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, target, msgs)

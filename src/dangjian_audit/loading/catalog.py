@@ -41,6 +41,7 @@ class _Build:
     seen: dict[str, str] = field(default_factory=dict)
     profile: Profile | None = None
     profile_values: list[Diagnostic] = field(default_factory=list)  # a profile's wrong values, at its lines
+    owners: tuple[str, ...] = ()
 
     def at(self, text: str, display: str, loc: tuple[Any, ...], code: str, **args: Any) -> None:
         line, col, _ = locate(text, loc)
@@ -59,7 +60,8 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
     head_display = str(directory / "catalog.yaml")
     text, header = _load_header(directory / "catalog.yaml", head_display)
     build = _Build(dict(header.settings) | dict(profile.settings if profile else {}),
-                   dict(profile.params) if profile else {}, profile=profile)
+                   dict(profile.params) if profile else {}, profile=profile,
+                   owners=tuple(o.id for o in header.planning.owners))
     for d_index, dim in enumerate(header.dimensions):
         total = _load_dimension(build, directory, dim.id, dim.file, head_display, text, d_index)
         if total is not None and total != dim.points:
@@ -141,6 +143,8 @@ def _compile_indicator(build: _Build, raw: Any, dim_id: str, file: str, text: st
     for k, section in enumerate(ind.evidence):
         if not evidence_section_exists(section):
             at("catalog_unknown_field", ("evidence", k), path=section)
+    if ind.owner is not None and ind.owner not in build.owners:
+        at("catalog_unknown_owner", ("owner",), owner=ind.owner, owners=", ".join(build.owners))
     if not ind.id.startswith(dim_id + "-"):
         at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim_id)
     if ind.id in build.seen:
