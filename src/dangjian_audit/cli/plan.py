@@ -16,9 +16,9 @@ import typer
 from dangjian_audit.cli.app import app
 from dangjian_audit.cli.common import (
     EXIT_HELP,
-    H,
     AsOfOpt,
     CatalogOpt,
+    H,
     Lang,
     LangOpt,
     MaxSizeOpt,
