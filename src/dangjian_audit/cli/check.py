@@ -15,19 +15,24 @@ from dangjian_audit.cli.common import (
     CatalogOpt,
     FailOnVetoOpt,
     FailUnderOpt,
-    Lang,
+    H,
     LangOpt,
     MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
+    QuietOpt,
     WaiversOpt,
     err,
     format_enum,
     load_ruleset,
-    messages,
+    note,
     parse_as_of,
+    same_terminal,
+    set_quiet,
+    settings,
     usage,
+    usage_problem,
     write,
 )
 from dangjian_audit.errors import EXIT_GATE, EXIT_INVALID, EXIT_OK
@@ -36,58 +41,68 @@ from dangjian_audit.reporters import school_formats
 CheckFormat = format_enum("CheckFormat", list(school_formats()))
 
 
-@app.command(epilog=EXIT_HELP)
+@app.command(epilog=EXIT_HELP, help=H("check"))
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Evidence YAML file(s).", show_default=False)],
-    format: Annotated[CheckFormat, typer.Option("--format", "-f", help="Report format.")] = "text",  # type: ignore[valid-type]
+    files: Annotated[list[Path], typer.Argument(help=H("check_files"), show_default=False)],
+    format: Annotated[CheckFormat | None, typer.Option("--format", "-f", help=H("format"))] = None,  # type: ignore[valid-type]
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
     fail_under: FailUnderOpt = None,
-    fail_on_veto: FailOnVetoOpt = True,
+    fail_on_veto: FailOnVetoOpt = None,
     min_level: MinLevelOpt = None,
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     max_file_size: MaxSizeOpt = None,
-    baseline: Annotated[Optional[list[Path]], typer.Option(
-        "--baseline", help="An earlier JSON report (check --format json) or evidence file of the same school: "
-        "mark every gap new, persisting, improved, worsened or resolved. Repeat for several schools.")] = None,
-    fail_on_new: Annotated[bool, typer.Option(
-        "--fail-on-new", help="Gate: fail when a gap is new since the baseline (needs --baseline).")] = False,
+    quiet: QuietOpt = False,
+    baseline: Annotated[Optional[list[Path]], typer.Option("--baseline", help=H("check_baseline"))] = None,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help=H("fail_on_new"))] = False,
     waivers: WaiversOpt = None,
 ) -> None:
-    """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level, --fail-on-new).
-
-    Gates combine: a school fails if any gate given fails. To gate only on gaps new since the baseline,
-    turn the others off: --fail-on-new --fail-under 0 --no-fail-on-veto.
-    """
     from dangjian_audit.api import audit
     from dangjian_audit.baseline import new_gap_reason
     from dangjian_audit.cli import yoy as yoy_cli
+    from dangjian_audit.conventions import UsageProblem, choose_format, output_path, stdin_files
     from dangjian_audit.errors import InputError
     from dangjian_audit.gates import Gate, gate_reasons
     from dangjian_audit.models.result import CheckRun, InvalidFile
     from dangjian_audit.reporters import RenderOptions
 
-    msgs = messages(lang)
-    day = parse_as_of(as_of, msgs)
+    set_quiet(quiet)
+    msgs, opts = settings(lang, profile, catalog, as_of, fail_under, fail_on_veto, min_level)
+    formats = school_formats()
+    try:
+        name = choose_format(str(format.value) if format is not None else None,
+                             output, {f.suffix: f.name for f in formats.values()} | {".sarif": "sarif"}, "text")
+    except UsageProblem as problem:
+        raise usage_problem(msgs, problem) from None
+    target = output_path(output)
+    day = parse_as_of(opts.as_of, msgs)
     if fail_on_new and not baseline:
         raise usage(msgs, "usage_fail_on_new_needs_baseline")
-    ruleset = load_ruleset(catalog, profile, msgs)
+    ruleset = load_ruleset(opts.catalog, opts.profile, msgs)
     waiver_set = yoy_cli.waivers_or_exit(waivers, ruleset, msgs)
     baselines = yoy_cli.baselines_or_exit(baseline, ruleset, msgs, waiver_set)
-    gate = Gate.build(ruleset, fail_under, fail_on_veto, min_level.value if min_level else None)
+    gate = Gate.build(ruleset, opts.fail_under, opts.fail_on_veto, opts.min_level)
+    fmt = formats[name]
+    # The text report lists invalid files itself: on one terminal, stderr would only repeat it.
+    echo = not (fmt.name == "text" and target is None and same_terminal())
     reports = []
     invalid = []
-    for path in files:
-        try:
-            report = audit(path, ruleset, as_of=day, lang=msgs.lang, max_bytes=max_file_size, waivers=waiver_set)
-        except InputError as exc:
-            invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
-            for d in exc.diagnostics:
-                err(d.render(msgs))
-            continue
-        reports.append(yoy_cli.attach(report, baselines, ruleset, msgs))
+    try:
+        with stdin_files(files) as inputs:
+            for path, shown in inputs:
+                try:
+                    report = audit(path, ruleset, as_of=day, lang=msgs.lang, max_bytes=max_file_size,
+                                   display=shown, waivers=waiver_set)
+                except InputError as exc:
+                    invalid.append(InvalidFile(source=shown, diagnostics=tuple(exc.diagnostics)))
+                    for d in exc.diagnostics if echo else ():
+                        err(d.render(msgs))
+                    continue
+                reports.append(yoy_cli.attach(report, baselines, ruleset, msgs))
+    except UsageProblem as problem:
+        raise usage_problem(msgs, problem) from None
     yoy_cli.print_waiver_warnings(reports)
     failed = False
     for report in reports:
@@ -97,11 +112,10 @@ def check(
             reasons.append(new_gaps)
         if reasons:
             failed = True
-            err(msgs.ui("gate_failed", path=report.source, reason=msgs.ui("reason_separator").join(reasons)))
-    fmt = school_formats()[str(format.value)]  # type: ignore[attr-defined]
-    if reports or fmt.manifest:
+            note(msgs.ui("gate_failed", path=report.source, reason=msgs.ui("reason_separator").join(reasons)))
+    if reports or invalid or fmt.manifest:
         assert fmt.school is not None
-        color = output is None and fmt.name == "text" and sys.stdout.isatty()
+        color = target is None and fmt.name == "text" and sys.stdout.isatty()
         run = CheckRun(reports=reports, invalid=invalid)
-        write(fmt.school(run, RenderOptions(msgs, ruleset, color=color)), fmt, output, msgs)
+        write(fmt.school(run, RenderOptions(msgs, ruleset, color=color)), fmt, target, msgs)
     raise typer.Exit(EXIT_INVALID if invalid else (EXIT_GATE if failed else EXIT_OK))

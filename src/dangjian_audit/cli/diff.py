@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from dangjian_audit.cli.app import app
-from dangjian_audit.cli.common import CatalogOpt, Lang, LangOpt, OutputOpt, load_ruleset, messages, write
+from dangjian_audit.cli.common import CatalogOpt, H, LangOpt, OutputOpt, load_ruleset, settings, write
 from dangjian_audit.errors import EXIT_GATE, EXIT_OK
 
 
@@ -20,31 +20,22 @@ class DiffFormat(str, Enum):
     json = "json"
 
 
-@app.command("diff")
+@app.command("diff", help=H("diff"))
 def diff_command(
-    old: Annotated[Path, typer.Argument(help="The earlier report (check --format json) or evidence file.",
-                                        show_default=False)],
-    new: Annotated[Path, typer.Argument(help="The later report or evidence file of the same school.",
-                                        show_default=False)],
-    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.text,
+    old: Annotated[Path, typer.Argument(help=H("diff_old"), show_default=False)],
+    new: Annotated[Path, typer.Argument(help=H("diff_new"), show_default=False)],
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help=H("diff_format"))] = DiffFormat.text,
     output: OutputOpt = None,
-    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help="Exit 1 when NEW has gaps OLD did not.")
-                           ] = False,
+    fail_on_new: Annotated[bool, typer.Option("--fail-on-new", help=H("diff_fail_on_new"))] = False,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
 ) -> None:
-    """Compare two reports of one school: gaps new, persisting, improved, worsened or resolved, and score changes.
-
-    An evidence file is scored with the catalog as of the last day of its period. Indicators are matched
-    through the catalog's aliases. Exit codes: 0, 1 with --fail-on-new and new gaps, 2 two different
-    schools, 3 an invalid file.
-    """
     from dangjian_audit.cli import yoy as yoy_cli
     from dangjian_audit.reporters._diff import diff_json, diff_markdown
     from dangjian_audit.reporters._yoy_text import diff_text
 
-    msgs = messages(lang)
-    ruleset = load_ruleset(catalog, None, msgs)
+    msgs, opts = settings(lang, None, catalog)
+    ruleset = load_ruleset(opts.catalog, None, msgs)
     before = yoy_cli.baselines_or_exit([old], ruleset, msgs, None)
     after = yoy_cli.baselines_or_exit([new], ruleset, msgs, None)
     assert before is not None and after is not None

@@ -161,6 +161,15 @@ def _parts(c: _Checker) -> None:
             if rec.vote is not None:
                 c.part((section, i, "vote", "voted_for"), rec.vote.voted_for, rec.vote.eligible,
                        f"{section}[{i}].vote.eligible")
+    for i, m in enumerate(ev.meetings or ()):
+        if m.delegates is not None:
+            for name in ("teaching", "leaders"):
+                c.part(("meetings", i, "delegates", name), getattr(m.delegates, name), m.delegates.total,
+                       f"meetings[{i}].delegates.total")
+    for i, member in enumerate(ev.members or ()):
+        # the longest unpaid run is part of the unpaid months
+        c.part(("members", i, "dues_unpaid_run_months"), member.dues_unpaid_run_months, member.dues_unpaid_months,
+               f"members[{i}].dues_unpaid_months")
     ap = ev.appraisal
     if ap is not None:
         c.part(("appraisal", "members"), ap.members, declared, "organization.formal_members + probationary_members")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.models.result import Status
 
 if TYPE_CHECKING:
     from dangjian_audit.models.baseline import WaiverSet
@@ -19,6 +20,9 @@ if TYPE_CHECKING:
 
 # The folder under a batch's ``--out`` that holds one gap report per school.
 REPORTS_DIR = "schools"
+# Statuses the county's gap table counts and orders by: the school earned nothing on the indicator (not met, or
+# no evidence for it). Partially met indicators earned points; the table shows them beside, never counts them.
+SHORTFALL: tuple[Status, ...] = ("not_met", "insufficient_evidence")
 
 
 @dataclass(slots=True)
@@ -40,6 +44,8 @@ class SchoolRow:
     has_reports: bool = False
     source: str = ""
     report_stem: str | None = None
+    # the sum of the dimensions when a veto capped the total (None when no cap applied)
+    capped_from: Decimal | None = None
     # batch --plan: the school's rectification plan as JSON (a PlanReport) and, per level, the
     # number of gaps to close for it this period (None: not reachable this period)
     plan: str | None = None
@@ -89,6 +95,19 @@ class IndicatorStat:
 
 
 @dataclass(frozen=True)
+class DuplicateCode:
+    """A school code found in more than one file; every file is scored and keeps its own reports."""
+
+    code: str
+    sources: tuple[str, ...]  # in input order
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """A warning for each file after the first that uses the code."""
+        return [Diagnostic(source, "duplicate_school_code", {"code": self.code, "first": self.sources[0]},
+                           severity="warning") for source in self.sources[1:]]
+
+
+@dataclass(frozen=True)
 class GapStat:
     indicator: IndicatorStat
     schools: Sequence[SchoolRow]
@@ -124,6 +143,7 @@ class CountySummary:
     level_names: dict[str, str]
     type_names: dict[str, str] = field(default_factory=dict)
     status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+    duplicates: list[DuplicateCode] = field(default_factory=list)
     # issue 11: comparison with earlier summaries, the waivers applied as (code, indicator), and the
     # waivers file with its warnings (set by the command when --waivers is given)
     trend: CountyTrend | None = None

@@ -223,6 +223,8 @@ class Organization(Record):
     established: Day | None = None
     last_election: Election | None = None
     extension: Extension | None = None
+    # A joint branch (联合党支部): how many units it covers (支部工作条例: at most 5).
+    joint_units: Annotated[StrictInt, Field(ge=1, le=lim.MAX_COUNT)] | None = None
     secretary_is_principal: Flag | None = None
     committee: Records[CommitteeSeat] | None = None
     party_groups: Records[PartyGroup] | None = None
@@ -233,6 +235,21 @@ class Leader(Record):
     post: Literal["secretary", "principal", "deputy_secretary", "vice_principal", "discipline", "union_chair", "other"]
     party_member: Flag
     on_party_body: Flag
+    # 双重组织生活: a leading cadre who is a member also takes part in the organizational life of
+    # their own branch or Party group, per the sign-in sheets of the period.
+    dual_life: Flag | None = None
+
+
+IncomeBand = Literal[
+    "salary_to_3000",
+    "salary_3000_5000",
+    "salary_5000_10000",
+    "salary_over_10000",
+    "pension_to_5000",
+    "pension_over_5000",
+    "student",
+    "low_income",
+]
 
 
 class Member(Record):
@@ -251,6 +268,15 @@ class Member(Record):
     dues_rate_ok: Flag | None = None
     admitted: Day | None = None
     dues_from: Day | None = None
+    # Dues facts without personal data: the income band the rate follows and the rate actually paid,
+    # never a salary (党费规定 2008).
+    income_band: IncomeBand | None = None
+    dues_rate_percent: Annotated[StrictFloat, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    dues_monthly_yuan: Amount | None = None
+    # The longest run of consecutive months in the period without paying dues, and without taking
+    # part in organizational life (党章 art. 9: six consecutive months is treated as leaving the Party).
+    dues_unpaid_run_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
+    life_absent_run_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
 
 
 MeetingKind = Literal[
@@ -265,6 +291,7 @@ MeetingKind = Literal[
     "ideology",
     "opinion_analysis",
     "staff_congress",
+    "staff_meeting",
     "secretary_report",
     "integrity",
 ]
@@ -287,6 +314,14 @@ class Vote(Record):
     voted_for: People
 
 
+class Delegates(Record):
+    """The make-up of a staff congress (教代会): delegates, teaching staff and school leaders among them."""
+
+    total: Annotated[StrictInt, Field(ge=1, le=lim.MAX_PEOPLE)]
+    teaching: People
+    leaders: People
+
+
 class Meeting(Record):
     id: Ident
     kind: MeetingKind
@@ -304,6 +339,7 @@ class Meeting(Record):
     topic: FreeText | None = None
     vote: Vote | None = None
     attachments: Items[Attachment] = Field(default_factory=list)
+    delegates: Delegates | None = None
 
     @model_validator(mode="after")
     def _attendance(self) -> "Meeting":
@@ -397,6 +433,12 @@ class Candidate(Record):
     vote: Vote | None = None
     approved: Day | None = None
     confirmed: Day | None = None
+    # 推优: recommended by the Communist Youth League (candidates aged 28 or under).
+    league_recommended: Flag | None = None
+    political_review_date: Day | None = None
+    thought_reports: Count | None = None
+    # Probation extended by this many months (党章: at least 6, at most 12).
+    extension_months: Annotated[StrictInt, Field(ge=1, le=24)] | None = None
 
 
 ActivityKind = Literal[
@@ -470,6 +512,15 @@ class Facility(Record):
     budget_yuan: Amount | None = None
 
 
+class DuesPayment(Record):
+    """A one-off voluntary dues payment (党费规定 art. 11: 1,000 yuan or more is handed up in full)."""
+
+    id: Ident
+    date: Day
+    amount_yuan: Amount
+    handed_up: Flag
+
+
 class Honour(Record):
     title: Line
     level: Literal["county", "city", "province", "national"]
@@ -521,4 +572,5 @@ class Evidence(Record):
     facility: Facility | None = None
     outcomes: Outcomes | None = None
     incidents: Records[Incident] | None = None
+    dues_payments: Records[DuesPayment] | None = None
     inspector: Records[Verdict] | None = None

@@ -69,6 +69,8 @@ class FindingOut(Frozen):
     code: str
     message: str
     location: Location | None = None
+    # a warning is shown but costs no points (e.g. an organization type that does not match its size)
+    severity: Literal["error", "warning"] = "error"
 
 
 class BasisOut(Frozen):
@@ -130,6 +132,15 @@ class PeriodRef(Frozen):
     end: str
 
 
+class VetoCap(Frozen):
+    """Why the total is lower than the dimensions add up to: a triggered veto caps it."""
+
+    uncapped_total: Points
+    cap: Points
+    indicators: list[str]
+    reason: str
+
+
 class NextLevelStep(Frozen):
     id: str
     title: str
@@ -160,6 +171,8 @@ class SchoolReport(Frozen):
     period: PeriodRef
     as_of: str
     total: Points
+    # The total before a triggered veto capped it (equal to ``total`` without a veto).
+    total_uncapped: Points
     max: Points
     grade: Named
     level: Named | None
@@ -170,6 +183,9 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+    veto_cap: VetoCap | None = None
+    # indicators that carry warnings (findings that cost nothing)
+    warnings: list[str] = []
     # None once the school holds the highest level
     next_level: NextLevelPath | None = None
     # year on year (issue 11): the waivers file's audit trail and the comparison with a baseline report

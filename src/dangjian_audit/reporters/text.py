@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
-from dangjian_audit.reporters._county import GAP_ORDER, SHOWN_SCHOOLS
+from dangjian_audit.models.county import SHORTFALL
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, InvalidFile, SchoolReport
+from dangjian_audit.reporters._county import SHOWN_SCHOOLS, duplicate_note
 from dangjian_audit.reporters.base import Format, RenderOptions
 
 if TYPE_CHECKING:
@@ -56,6 +58,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     veto = ", ".join(r.veto) if r.veto else ui("veto_none")
     console.print(Text.assemble(
         (f"{ui('total')}: ", "bold"), (f"{_num(r.total)}/{_num(r.max)}", "bold"),
+        (ui("veto_capped", uncapped=_num(r.veto_cap.uncapped_total), cap=_num(r.veto_cap.cap),
+            reason=r.veto_cap.reason) if r.veto_cap else "", "bold red"),
         f"    {ui('grade')}: {r.grade.name}    {ui('level')}: {level}    ",
         (f"{ui('veto')}: {veto}", "bold red" if r.veto else ""),
         (f"    {ui('veto_unverified')}: {', '.join(r.veto_unverified)}" if r.veto_unverified else "", "bold magenta"),
@@ -69,6 +73,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     for d in r.dimensions:
         dims.add_row(f"{d.id} {d.name}", _num(d.score), _num(d.max), f"{d.percent:.1f}%")
     console.print(dims)
+    _warnings(console, r, msgs)
     _next_level(console, r, msgs)
     gaps = [i for i in r.indicators if i.id in set(r.gaps)]
     gaps.sort(key=lambda i: r.gaps.index(i.id))
@@ -96,8 +101,23 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         console.print(ui("more_gaps", count=len(gaps) - MAX_GAPS))
 
 
-def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    """Findings that cost nothing (e.g. an organization type that does not fit its size)."""
+    lines = ["· " + msgs.ui("labelled", label=f"{i.id} {i.title}", text=f.message)
+             for i in r.indicators if i.id in r.warnings
+             for f in i.findings if f.severity == "warning"]
+    if lines:
+        from rich.text import Text
+
+        console.print(Text(msgs.ui("warnings"), style="bold yellow"))
+        for line in lines:
+            console.print(line)
+
+
+def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110,
+                invalid: Sequence[InvalidFile] = ()) -> str:
     from rich.console import Console
+    from rich.text import Text
 
     from dangjian_audit.reporters._yoy_text import print_year_on_year
 
@@ -109,6 +129,13 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
             console.print()
         _one(console, report, msgs)
         print_year_on_year(console, report, msgs)  # issue 11: baseline and waivers, when given
+    if invalid:
+        if reports:
+            console.print()
+        console.print(Text(msgs.ui("invalid_files", count=len(invalid)), style="bold red"))
+        for item in invalid:
+            for d in item.diagnostics:
+                console.print(d.render(msgs), soft_wrap=True)
     return buffer.getvalue()
 
 
@@ -129,7 +156,8 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     console.print(f"{ui('average_total')}: {_num(s.average_total)}")
     ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
     ranking.add_column(ui("rank"), justify="right")
-    ranking.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
+    # Names are never cut: a long one folds onto a second line (cutting made 第1… and 第10… look alike).
+    ranking.add_column(ui("school"), overflow="fold", min_width=12)
     ranking.add_column(ui("code"), no_wrap=True)
     ranking.add_column(ui("total"), justify="right")
     for d in s.dimensions:
@@ -139,9 +167,14 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     ranking.add_column(ui("gate"), no_wrap=True)
     for rank, row in s.ranking:
         gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, points(row.total), *(points(x) for x in row.dimensions),
+        # a capped total is starred here and explained under the table
+        total = points(row.total) + ("*" if row.capped_from is not None else "")
+        ranking.add_row(str(rank), row.name, row.code, total, *(points(x) for x in row.dimensions),
                         s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
     console.print(ranking)
+    for _, row in s.ranking:
+        if row.capped_from is not None:
+            console.print(f"* {row.name}{ui('capped_from', total=points(row.capped_from))}")
     dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
     for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
         dims.add_column(name, justify=just)  # type: ignore[arg-type]
@@ -161,20 +194,26 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     if s.top_gaps:
         gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
         gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in GAP_ORDER:
+        gaps.add_column(ui("gap_count"), justify="right")
+        for key in SHORTFALL:
             gaps.add_column(msgs.get("status", key), justify="right")
+        gaps.add_column(ui("partial_not_counted"), justify="right")
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
         for gap in s.top_gaps:
             ind = gap.indicator
-            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
+            names = ui("enum_comma").join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
             if len(gap.schools) > SHOWN_SCHOOLS:
                 names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
-                         str(ind.counts["insufficient_evidence"]), names)
+            gaps.add_row(f"{ind.id} {ind.title}", str(ind.shortfall), *(str(ind.counts[k]) for k in SHORTFALL),
+                         str(ind.counts["partial"]), names)
         console.print(gaps)
     from dangjian_audit.reporters._yoy_text import print_county_year_on_year
 
     print_county_year_on_year(console, s, msgs)  # issue 11: trend and waivers, when given
+    if s.duplicates:
+        console.print(Text(ui("duplicate_codes", count=len(s.duplicates)), style="bold yellow"))
+        for dup in s.duplicates:
+            console.print(duplicate_note(dup, msgs), soft_wrap=True)
     if s.invalid:
         console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
         for inv in s.invalid:
@@ -184,7 +223,7 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
 
 
 def _school(run: CheckRun, opts: RenderOptions) -> str:
-    return render_text(run.reports, opts.msgs, color=opts.color)
+    return render_text(run.reports, opts.msgs, color=opts.color, invalid=run.invalid)
 
 
 def _county(summary: CountySummary, opts: RenderOptions) -> str:
