@@ -13,6 +13,23 @@ REFERENCE = ROOT.parent / "shared" / "reference"
 AS_OF = dt.date(2025, 12, 31)
 
 
+def _catalog_shape() -> tuple[list[str], list[str]]:
+    """Indicator ids and dimension ids of the bundled catalog, read from its YAML (tests never hard-code 47)."""
+    import yaml
+
+    header = yaml.safe_load((ROOT / "indicators" / "catalog.yaml").read_text(encoding="utf-8"))
+    dims = [d["id"] for d in header["dimensions"]]
+    ids = []
+    for d in header["dimensions"]:
+        data = yaml.safe_load((ROOT / "indicators" / d["file"]).read_text(encoding="utf-8"))
+        ids += [i["id"] for i in data["indicators"]]
+    return ids, dims
+
+
+INDICATOR_IDS, DIMENSION_IDS = _catalog_shape()
+N_INDICATORS, N_DIMENSIONS = len(INDICATOR_IDS), len(DIMENSION_IDS)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", default=False,
                      help="Rewrite golden files from the current output instead of comparing.")

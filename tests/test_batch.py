@@ -9,15 +9,20 @@ import json
 import multiprocessing
 import re
 import sys
+from decimal import Decimal as D
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli
+from conftest import N_INDICATORS, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit import batch as core
 from dangjian_audit.cli import app
+from dangjian_audit.cli.progress import show_progress
+from dangjian_audit.formatting import percent
+from dangjian_audit.models.county import SchoolRow
+from dangjian_audit.reporters import RenderOptions, formats, join
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = "2025-09-15"
@@ -93,7 +98,7 @@ def test_every_file_appears_scored_or_with_diagnostics(county: Path) -> None:
     assert diags["gbk.yaml"][0]["code"] == "not_utf8" and diags["gbk.yaml"][0]["line"] == 3
     # the same diagnostics on stderr, in path:line:col form
     assert re.search(r"broken\.yml:3:\d+: error \[yaml_syntax\]", stderr)
-    assert all(len(s["statuses"]) == 47 for s in data["schools"])
+    assert all(len(s["statuses"]) == N_INDICATORS for s in data["schools"])
 
 
 def test_bad_files_do_not_change_other_results(county: Path, tmp_path: Path) -> None:
@@ -134,7 +139,7 @@ def test_huge_file_and_unexpected_error_do_not_stop_the_batch(county: Path, tmp_
     (tmp_path / "ok.yaml").write_text(_school(3), encoding="utf-8")
     limit = max((tmp_path / n).stat().st_size for n in ("boom.yaml", "ok.yaml"))
     (tmp_path / "big.yaml").write_text(_school(1) + "# " + "x" * limit + "\n", encoding="utf-8")
-    monkeypatch.setattr(core, "MAX_FILE_BYTES", limit)
+    monkeypatch.setattr(core.run, "MAX_FILE_BYTES", limit)
     from dangjian_audit import report
 
     real = report.audit_file
@@ -163,8 +168,8 @@ def test_jobs_2_output_is_identical_to_jobs_1(county: Path, monkeypatch: pytest.
         pools.append(args)
         return real(*args)
 
-    monkeypatch.setattr(core, "PARALLEL_MIN_FILES", 0)
-    monkeypatch.setattr(core.multiprocessing, "get_context", spy)
+    monkeypatch.setattr(core.run, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(core.run.multiprocessing, "get_context", spy)
     serial = run(str(county), "--jobs", "1", "--format", "json")
     assert not pools
     parallel = run(str(county), "--jobs", "2", "--format", "json")
@@ -180,14 +185,16 @@ def test_workers_are_safe_under_spawn(county: Path, ruleset: Any, monkeypatch: p
 
     from dangjian_audit.i18n import Messages
 
-    monkeypatch.setattr(core, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(core.run, "PARALLEL_MIN_FILES", 0)
     files = core.discover([county])
     options = core.BatchOptions(as_of=dt.date.fromisoformat(AS_OF))
     msgs = Messages("zh")
 
     def text(jobs: int, context: Any = None) -> str:
         summary = core.run_batch(files, ruleset, options, msgs, jobs, context=context)
-        return "".join(core.render_summary(summary, msgs, "json"))  # type: ignore[arg-type]
+        county_json = formats()["json"].county
+        assert county_json is not None
+        return str(join(county_json(summary, RenderOptions(msgs, ruleset))))
 
     assert text(2, multiprocessing.get_context("spawn")) == text(1)
 
@@ -229,8 +236,8 @@ def test_xlsx_has_frozen_headers_and_filters(county: Path, tmp_path: Path) -> No
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
     summary, per_indicator, matrix, invalid = wb.worksheets
     assert summary.max_row == 1 + 7
-    assert per_indicator.max_row == 1 + 47
-    assert matrix.max_row == 1 + VALID and matrix.max_column == 4 + 47
+    assert per_indicator.max_row == 1 + N_INDICATORS
+    assert matrix.max_row == 1 + VALID and matrix.max_column == 4 + N_INDICATORS
     assert invalid.max_row == 1 + 3
 
 
@@ -298,7 +305,7 @@ def test_english_text_summary(county: Path) -> None:
 
 
 def test_json_stream_equals_json_dumps() -> None:
-    from dangjian_audit.reporters.county import _json_object
+    from dangjian_audit.reporters._county import _json_object
 
     pairs = [("a", 1), ("b", {"x": [1, 2], "y": "中"}), ("c", iter([{"k": [1]}, {"k": []}])), ("d", iter([]))]
     text = "".join(_json_object(pairs))
@@ -365,12 +372,12 @@ def test_exit_codes(county: Path, tmp_path: Path) -> None:
 def test_progress_only_on_a_terminal_without_ci(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     monkeypatch.delenv("CI", raising=False)
-    assert core.show_progress()
+    assert show_progress()
     monkeypatch.setenv("CI", "true")
-    assert not core.show_progress()
+    assert not show_progress()
     monkeypatch.delenv("CI")
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
-    assert not core.show_progress()
+    assert not show_progress()
 
 
 def test_xlsx_carries_no_wall_clock(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -466,20 +473,22 @@ def test_averages_and_shares_round_half_up(ruleset: Any) -> None:
     aggregator = core.CountyAggregator(ruleset)
     for i in range(16):
         first = i == 0  # one school in sixteen: 6.25 %
-        aggregator.add(core.SchoolRow(
+        aggregator.add(SchoolRow(
             index=i, code=f"S{i:02d}", name=f"学校{i}", county=None, type="primary",
-            total=80.08 if first else 80.0, dimensions=(16.08 if first else 16.0,) + (16.0,) * (n_dims - 1),
+            total=D("80.08") if first else D(80),
+            dimensions=(D("16.08") if first else D(16),) + (D(16),) * (n_dims - 1),
             grade=grades[0 if first else 1].id, level=None, veto=(), gate=(),
             statuses=("M" if first else "N") + "M" * 46))
-    summary = aggregator.summary(Messages("zh"), core.BatchOptions(as_of=dt.date(2025, 9, 15)), 60.0)
-    assert summary.average_total == 80.01  # float round(80.005, 2) gives 80.0
-    assert summary.dimensions[0].average == 16.01
-    assert [g.percent for g in summary.grades[:2]] == [6.3, 93.8]  # float round(6.25, 1) gives 6.2
-    assert summary.indicators[0].met_percent == 6.3 and summary.indicators[1].met_percent == 100.0
+    summary = aggregator.summary(Messages("zh"), dt.date(2025, 9, 15), D(60))
+    assert summary.average_total == D("80.01")  # float round(80.005, 2) gives 80.0
+    assert summary.dimensions[0].average == D("16.01")
+    assert [g.percent for g in summary.grades[:2]] == [D("6.3"), D("93.8")]  # float round(6.25, 1) gives 6.2
+    assert summary.indicators[0].met_percent == D("6.3") and summary.indicators[1].met_percent == D(100)
 
 
 def test_percent_rounds_half_up() -> None:
-    assert [core.percent(1, 16), core.percent(1, 8), core.percent(1, 3), core.percent(2, 3)] == [6.3, 12.5, 33.3, 66.7]
+    shares = [percent(1, 16), percent(1, 8), percent(1, 3), percent(2, 3)]
+    assert shares == [D(x) for x in ("6.3", "12.5", "33.3", "66.7")]
 
 
 def _die_on_crash_file(item: tuple[int, str]) -> Any:
@@ -499,8 +508,8 @@ def test_a_dead_worker_loses_no_file(county: Path, ruleset: Any, monkeypatch: py
     from dangjian_audit.i18n import Messages
 
     (county / "zz-crash.yaml").write_text("schema_version: 1\n", encoding="utf-8")
-    monkeypatch.setattr(core, "PARALLEL_MIN_FILES", 0)
-    monkeypatch.setattr(core, "score_file", _die_on_crash_file)  # inherited by forked workers
+    monkeypatch.setattr(core.run, "PARALLEL_MIN_FILES", 0)
+    monkeypatch.setattr(core.run, "score_file", _die_on_crash_file)  # inherited by forked workers
     files = core.discover([county])
     options = core.BatchOptions(as_of=dt.date.fromisoformat(AS_OF))
     summary = core.run_batch(files, ruleset, options, Messages("zh"), 2, context=multiprocessing.get_context("fork"))

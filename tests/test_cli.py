@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES, ROOT, run_cli
+from conftest import EXAMPLES, N_DIMENSIONS, N_INDICATORS, ROOT, run_cli
 
 PROVINCE = "examples/province-chengguan-middle.yaml"
 VETO = "examples/veto-chengguan-no2-junior.yaml"
@@ -35,7 +35,7 @@ def test_examples_expected_outcome(name: str) -> None:
     assert report["grade"]["id"] == grade
     assert (report["level"] or {}).get("id") == level
     assert report["veto"] == veto
-    assert len(report["indicators"]) == 47
+    assert len(report["indicators"]) == N_INDICATORS
     assert sum(d["max"] for d in report["dimensions"]) == 100
     assert report["catalog"]["id"] and report["catalog"]["version"]
     assert report["as_of"] == "2025-12-31"
@@ -139,7 +139,7 @@ def test_catalog_list_json() -> None:
     code, out, _ = run_cli(["catalog", "list", "--format", "json"])
     data = json.loads(out)
     assert code == 0
-    assert len(data["indicators"]) == 47 and len(data["dimensions"]) == 5
+    assert len(data["indicators"]) == N_INDICATORS and len(data["dimensions"]) == N_DIMENSIONS
     assert sum(d["points"] for d in data["dimensions"]) == 100
 
 
@@ -301,7 +301,7 @@ def test_unwritable_output_is_a_usage_error(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("", encoding="utf-8")
     code, _, err = run_cli(["check", PROVINCE, "--as-of", "2025-12-31", "-f", "json", "-o", str(blocker / "x.json")])
-    assert code == 2 and "[output_unwritable]" in err
+    assert code == 2 and "[unwritable]" in err
 
 
 def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
@@ -318,3 +318,12 @@ def test_a_bug_exits_4_with_its_traceback(monkeypatch: pytest.MonkeyPatch, capsy
     err = capsys.readouterr().err
     assert info.value.code == 4
     assert "Traceback" in err and "[internal_bug]" in err and "RuntimeError: boom" in err
+
+
+def test_catalog_list_marks_veto_items_in_chinese() -> None:
+    """The locale's yes/no keys once loaded as booleans, so the Chinese list printed 'yes'."""
+    code, out, _ = run_cli(["catalog", "list"])
+    assert code == 0
+    veto_lines = [line for line in out.splitlines() if "SZ-09" in line or "JC-03" in line]
+    assert veto_lines and all(line.rstrip().endswith("是") for line in veto_lines), veto_lines
+    assert "yes" not in out

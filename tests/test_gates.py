@@ -5,6 +5,7 @@ A school fails when ANY gate given fails (exit 1); an invalid file wins over a g
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,8 @@ import pytest
 from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
 from typer.testing import CliRunner
 
-from dangjian_audit.cli import app, gate_reasons
+from dangjian_audit.cli import app
+from dangjian_audit.gates import Gate, gate_reasons
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import Named, SchoolReport
 from dangjian_audit.report import audit_file
@@ -29,12 +31,12 @@ def base_report(ruleset: Any, tmp_path_factory: pytest.TempPathFactory) -> Schoo
 
 def _with(report: SchoolReport, total: float, veto: list[str] | None = None,
           level: Named | None = None) -> SchoolReport:
-    return report.model_copy(update={"total": total, "veto": veto or [], "level": level})
+    return report.model_copy(update={"total": Decimal(str(total)), "veto": veto or [], "level": level})
 
 
 def _reasons(ruleset: Any, report: SchoolReport, fail_under: float = 0.0, fail_on_veto: bool = True,
              min_level: str | None = None) -> list[str]:
-    return gate_reasons(report, fail_under, fail_on_veto, min_level, MSGS, ruleset)
+    return gate_reasons(report, Gate.build(ruleset, fail_under, fail_on_veto, min_level), MSGS, ruleset)
 
 
 @pytest.mark.parametrize(("total", "line", "fails"), [(59.99, 60, True), (60.0, 60, False), (75.5, 60, False),

@@ -6,7 +6,7 @@ Refresh after an intended change with ``pytest --update-golden`` and review the 
 from __future__ import annotations
 
 import pytest
-from conftest import EXAMPLES, ROOT, assert_golden, run_cli
+from conftest import EXAMPLES, N_INDICATORS, ROOT, assert_golden, run_cli
 
 GOLDEN = ROOT / "tests" / "golden"
 SCHOOLS = sorted(p.name for p in EXAMPLES.glob("*.yaml"))
@@ -66,6 +66,6 @@ def test_gap_tables_show_points_with_two_decimals(lang: str) -> None:
     cells = [line.split(" | ") for line in md.splitlines() if re.match(r"^\| [\w-]+ \| [A-Z]{2}-\d{2} ", line)]
     assert cells and all(re.fullmatch(r"\d+\.\d\d", row[3]) for row in cells), cells  # lost
     points = [line.split(" | ") for line in md.splitlines() if re.match(r"^\| [A-Z]{2}-\d{2} ", line)]
-    assert len(points) == 47 and all(re.fullmatch(r"\d+\.\d\d", row[2]) for row in points), points
+    assert len(points) == N_INDICATORS and all(re.fullmatch(r"\d+\.\d\d", row[2]) for row in points), points
     assert all(re.search(rf" {re.escape(msgs.ui('lost'))} \d+\.\d\d</summary>$", line)
                for line in md.splitlines() if line.startswith("<summary>") and "-" in line.split()[0])

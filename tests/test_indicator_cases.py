@@ -1,6 +1,6 @@
 """Rule cases as data: every indicator has cases that meet it and cases that do not.
 
-``tests/cases/base.yaml`` is a school that meets all 47 indicators. Each
+``tests/cases/base.yaml`` is a school that meets every indicator. Each
 ``tests/cases/<ID>.yaml`` lists named cases; a case patches the base with
 these operations, applied in this order, then expects one status:
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
-from conftest import EXAMPLES, REFERENCE, run_cli
+from conftest import EXAMPLES, N_INDICATORS, REFERENCE, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
@@ -52,7 +52,7 @@ def test_structure_and_counts(ruleset: Any, tmp_path: Path) -> None:
     assert len(suites) == 2
     suite = suites[0]
     cases = suite.findall("testcase")
-    assert len(cases) == len(report.indicators) == 47
+    assert len(cases) == len(report.indicators) == N_INDICATORS
     by_name = {c.get("name"): c for c in cases}
     failed = {"not_met", "partial", "insufficient_evidence"}
     for ind in report.indicators:
@@ -71,7 +71,7 @@ def test_structure_and_counts(ruleset: Any, tmp_path: Path) -> None:
     n_failed = sum(1 for i in report.indicators if i.status in failed)
     n_skipped = sum(1 for i in report.indicators if i.status in ("awaiting_inspector", "not_applicable"))
     assert n_failed and n_skipped
-    assert suite.get("tests") == "47"
+    assert suite.get("tests") == str(N_INDICATORS)
     assert suite.get("failures") == str(n_failed)
     assert suite.get("skipped") == str(n_skipped)
     assert suite.get("errors") == "0"

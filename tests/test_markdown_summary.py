@@ -18,7 +18,7 @@ from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 from dangjian_audit.report import audit_file
-from dangjian_audit.reporters.templated import environment, render_markdown
+from dangjian_audit.reporters._jinja import environment, render_markdown
 
 
 @pytest.fixture(scope="module")

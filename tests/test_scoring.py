@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from dangjian_audit.engine import Evaluation
-from dangjian_audit.loading import Ruleset
-from dangjian_audit.scoring import gate_line, score, times
+from dangjian_audit.gates import gate_line
+from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.scoring import score, times
 
 
 def _evals(ruleset: Ruleset, **status: str) -> list[Evaluation]:

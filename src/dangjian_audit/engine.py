@@ -9,9 +9,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from dangjian_audit.loading import CompiledIndicator, Ruleset
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, resolve
+from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
+from dangjian_audit.rules import REGISTRY
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, missing_section, resolve
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
 
@@ -30,15 +31,16 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
     ind = ci.indicator
     missing = [name for name in ind.evidence if resolve(evidence, name, ctx) is None]
     if missing:
-        findings = [Finding("missing_section", {"section": name}) for name in missing]
+        findings = [f for name in missing for f in missing_section(name).findings]
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     one_person = bool(evidence.organization.secretary_is_principal)
-    outcomes = [ONE_PERSON if one_person and spec.skip_if_one_person else fn(spec, evidence, ctx)
-                for spec, fn in ci.checks]
+    ctx.indicator = ind.id
+    outcomes = [ONE_PERSON if one_person and spec.skip_if_one_person else REGISTRY[spec.kind].run(spec, evidence, ctx)
+                for spec in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)
-    applicable = [(o, spec.weight) for o, (spec, _) in zip(outcomes, ci.checks, strict=True) if o.applicable]
+    applicable = [(o, spec.weight) for o, spec in zip(outcomes, ci.checks, strict=True) if o.applicable]
     if not applicable:
         return Evaluation(ci, "not_applicable", ONE, outcomes, findings)
     automated = [o for o, _ in applicable if not o.awaiting]

@@ -1,6 +1,10 @@
 """Message tables: every user-facing word outside the catalog and templates.
 
-Tables live in ``locale/<lang>.yaml``; Python code refers to keys only.
+The tables live in ``locale/messages.yaml`` (messages) and ``locale/fields.yaml`` (titles
+and descriptions of evidence fields). Every entry holds both languages side by side,
+``{zh: ..., en: ...}``, so a message cannot exist in one language only. Python code
+refers to keys only; a key that does not exist is a bug (:class:`MissingMessage`), never
+a raw key shown to the user.
 """
 
 from __future__ import annotations
@@ -12,6 +16,11 @@ from typing import Any
 import yaml
 
 LANGS = ("zh", "en")
+DEFAULT_LANG = "zh"
+
+
+class MissingMessage(LookupError):
+    """Code asked for a message key that the tables do not have (a bug in the tool)."""
 
 
 class SafeDict(dict[str, Any]):
@@ -19,10 +28,30 @@ class SafeDict(dict[str, Any]):
         return "{" + key + "}"
 
 
+def _read(name: str) -> Any:
+    text = resources.files("dangjian_audit").joinpath("locale", name).read_text("utf-8")
+    # BaseLoader: every key and value stays a string (a key "yes" must not become True).
+    return yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+
+
+def is_text(node: Any) -> bool:
+    """A leaf of a bilingual table: ``{zh: ..., en: ...}``."""
+    return isinstance(node, dict) and set(node) == set(LANGS)
+
+
+def pick(node: Any, lang: str) -> Any:
+    """The tree ``node`` with every bilingual leaf replaced by its ``lang`` text."""
+    if is_text(node):
+        return node[lang]
+    if isinstance(node, dict):
+        return {key: pick(value, lang) for key, value in node.items()}
+    return node
+
+
 @cache
-def _table(lang: str) -> dict[str, Any]:
-    text = resources.files("dangjian_audit").joinpath("locale", f"{lang}.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+def table(name: str, lang: str) -> dict[str, Any]:
+    """One bilingual table (``messages`` or ``fields``) seen in one language."""
+    data = pick(_read(f"{name}.yaml"), lang if lang in LANGS else DEFAULT_LANG)
     assert isinstance(data, dict)
     return data
 
@@ -30,14 +59,19 @@ def _table(lang: str) -> dict[str, Any]:
 class Messages:
     """Look up and format messages in one language."""
 
-    def __init__(self, lang: str = "zh") -> None:
-        self.lang = lang if lang in LANGS else "zh"
-        self.table = _table(self.lang)
+    def __init__(self, lang: str = DEFAULT_LANG) -> None:
+        self.lang = lang if lang in LANGS else DEFAULT_LANG
+        self.table = table("messages", self.lang)
+
+    def has(self, section: str, key: str) -> bool:
+        return key in self.table.get(section, {})
 
     def get(self, section: str, key: str, default: str | None = None) -> str:
         value = self.table.get(section, {}).get(key)
         if value is None:
-            return default if default is not None else key
+            if default is None:
+                raise MissingMessage(f"{section}.{key}")
+            return default
         return str(value)
 
     def fmt(self, section: str, key: str, args: dict[str, Any] | None = None) -> str:

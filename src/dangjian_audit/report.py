@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
 from dangjian_audit.engine import Evaluation, evaluate
+from dangjian_audit.formatting import percent
 from dangjian_audit.i18n import Messages, SafeDict
-from dangjian_audit.loading import Ruleset, load_evidence
+from dangjian_audit.loading import load_evidence
+from dangjian_audit.models.check import LABELLED_ARGS, Finding
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import (
     STATUSES,
@@ -24,29 +27,24 @@ from dangjian_audit.models.result import (
     SchoolRef,
     SchoolReport,
 )
-from dangjian_audit.rules.base import Finding
+from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.scoring import Score, score
 
-TENTH = Decimal("0.1")
 
-
-def _percent(score: Decimal, top: Decimal) -> float:
-    return float((score * 100 / top).quantize(TENTH, rounding=ROUND_HALF_UP)) if top else 0.0
+def _labelled(args: dict[str, Any], msgs: Messages) -> dict[str, Any]:
+    """``args`` with ``<name>_label`` added for every argument that names a labelled code."""
+    out = dict(args)
+    for name, (section, prefix) in LABELLED_ARGS.items():
+        if name in args:
+            out[name + "_label"] = msgs.get(section, f"{prefix}{args[name]}", str(args[name]))
+    return out
 
 
 def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
+    args = _labelled(f.args, msgs)
     if f.text is not None:
-        body = f.text.get(msgs.lang).format_map(SafeDict(f.args))
-        prefix = "value_prefix" if f.key == "value_rule" and f.args.get("value") not in (None, "") else "record_prefix"
-        message = msgs.fmt("findings", prefix, dict(f.args) | {"text": body})
-    else:
-        args = dict(f.args)
-        for key in ("section", "doc_kind", "role", "unit", "type", "expected"):
-            if key in args:
-                # Roles share names with sections ("organization"), so their labels are prefixed.
-                name = f"role.{args[key]}" if key == "role" else str(args[key])
-                args[key + "_label"] = msgs.get("labels", name, str(args[key]))
-        message = msgs.fmt("findings", f.key, args)
+        args["text"] = f.text.get(msgs.lang).format_map(SafeDict(f.args))
+    message = msgs.fmt("findings", f.message or f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
     return FindingOut(code=f.key, message=message, location=loc)
 
@@ -54,14 +52,7 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
     out = []
     for o in ev.outcomes:
-        args = dict(o.detail_args)
-        if "unit" in args:
-            args["unit_label"] = msgs.get("labels", str(args["unit"]), str(args["unit"]))
-        if "section" in args:
-            args["section_label"] = msgs.get("labels", str(args["section"]), str(args["section"]))
-        if "status" in args:
-            args["status_label"] = msgs.get("status", str(args["status"]))
-        line = msgs.fmt("details", o.detail_key, args)
+        line = msgs.fmt("details", o.detail_key, _labelled(o.detail_args, msgs))
         if not o.applicable:
             line += msgs.get("details", "suffix_not_applicable")
         out.append(line)
@@ -92,9 +83,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             title=ind.title.get(lang),
             status=ev.status,
             status_label=msgs.get("status", ev.status),
-            points=float(pts),
-            max=float(ind.points),
-            lost=float(lost),
+            points=pts,
+            max=ind.points,
+            lost=lost,
             veto=ind.veto,
             veto_triggered=ev.veto_triggered,
             computation=_computation(ev, pts, msgs),
@@ -105,9 +96,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             basis=[BasisOut(document=b.document.get(lang), clause=b.clause.get(lang) if b.clause else None,
                             source=b.source) for b in ind.basis],
         ))
-    dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=float(d.score), max=float(d.max),
-                            awarded=float(d.awarded), applicable_max=float(d.applicable_max),
-                            percent=_percent(d.score, d.max))
+    dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=d.score, max=d.max,
+                            awarded=d.awarded, applicable_max=d.applicable_max,
+                            percent=percent(d.score, d.max))
             for d in sc.dimensions]
     gaps = [r.id for r in sorted((r for r in results if r.lost > 0 or r.veto_triggered),
                                  key=lambda r: (-r.lost, r.id))]
@@ -124,13 +115,13 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         period=PeriodRef(kind=evidence.period.kind, start=evidence.period.start.isoformat(),
                          end=evidence.period.end.isoformat()),
         as_of=as_of.isoformat(),
-        total=float(sc.total),
-        max=float(sc.max),
+        total=sc.total,
+        max=sc.max,
         grade=Named(id=sc.grade.id, name=sc.grade.name.get(lang)),
         level=Named(id=sc.level.id, name=sc.level.name.get(lang)) if sc.level else None,
         veto=sc.veto,
         veto_unverified=sc.veto_unverified,
-        pending_inspection=float(sc.pending),
+        pending_inspection=sc.pending,
         status_counts=counts,
         dimensions=dims,
         indicators=results,

@@ -1,7 +1,7 @@
 """JSON Schemas of the evidence file and of the JSON report, generated from the pydantic models.
 
 The evidence schema takes its titles and descriptions from the field tables
-``locale/fields.<lang>.yaml`` (keyed by model and field), so editors show
+``locale/fields.yaml`` (keyed by model and field, in both languages), so editors show
 Chinese help by default. Dates are strings with ``format: date``: JSON has no
 date type, and YAML-aware validators such as check-jsonschema read YAML
 timestamps as strings. Copies live in ``schemas/``; regenerate them with
@@ -12,13 +12,9 @@ timestamps as strings. Copies live in ``schemas/``; regenerate them with
 from __future__ import annotations
 
 import json
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
-from dangjian_audit.i18n import LANGS, Messages
+from dangjian_audit.i18n import Messages, table
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import SchoolReport
 
@@ -29,14 +25,9 @@ EVIDENCE_ID = f"urn:dangjian-audit:schema:evidence:{EVIDENCE_VERSION}"
 REPORT_ID = f"urn:dangjian-audit:schema:report:{REPORT_VERSION}"
 
 
-@cache
 def field_texts(lang: str) -> dict[str, Any]:
     """The field table of one language: ``{Model: {title, description, fields: {name: {title, description}}}}``."""
-    lang = lang if lang in LANGS else "zh"
-    text = resources.files("dangjian_audit").joinpath("locale", f"fields.{lang}.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    assert isinstance(data, dict)
-    return data
+    return table("fields", lang)
 
 
 def _describe(model_schema: dict[str, Any], name: str, texts: dict[str, Any]) -> None:

@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from dangjian_audit.engine import Evaluation
-from dangjian_audit.loading import Ruleset
+from dangjian_audit.formatting import q
 from dangjian_audit.models.catalog import Grade, Level
-
-CENT = Decimal("0.01")
-
-
-def q(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+from dangjian_audit.models.ruleset import Ruleset
 
 
 def times(points: Decimal, ratio: Fraction) -> Decimal:
@@ -70,23 +65,15 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
     scoring = ruleset.scoring
     if veto:
         total = min(total, scoring.veto_cap)
-    grades = sorted(scoring.grades, key=lambda g: g.min, reverse=True)
+    grades = scoring.grades_descending()
     grade = grades[-1] if veto else next((g for g in grades if total >= g.min), grades[-1])
     met = {ev.compiled.indicator.id for ev in evaluations if ev.status in ("met", "not_applicable")}
     level = None
     if not veto and not unverified:
-        for lv in sorted(scoring.levels, key=lambda x: x.min, reverse=True):
+        for lv in scoring.levels_descending():
             if total >= lv.min and all(r in met for r in lv.require_met):
                 level = lv
                 break
     pending = sum((ev.compiled.indicator.points for ev in evaluations if ev.status == "awaiting_inspector"),
                   Decimal(0))
     return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending)
-
-
-def gate_line(ruleset: Ruleset) -> Decimal:
-    """The default ``--fail-under``: the minimum of the catalog's gate grade (合格 by default)."""
-    for g in ruleset.scoring.grades:
-        if g.id == ruleset.scoring.gate_grade:
-            return g.min
-    return Decimal(0)

@@ -2,7 +2,7 @@
 
 The skeleton is derived, not hand-written: its sections and fields come from the
 evidence JSON Schema (so it never drifts from the models), its comments from the
-field tables (``locale/fields.<lang>.yaml``) and the catalog (which indicators
+field tables (``locale/fields.yaml``) and the catalog (which indicators
 use each section). Required values get placeholders that load cleanly; every
 other field is a commented example that is valid once uncommented (ids and
 references share one placeholder, so they resolve), and an untouched skeleton
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import Ruleset
-from dangjian_audit.reporters.templated import environment
+from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.reporters._jinja import environment
 from dangjian_audit.schema import evidence_schema
 
 
@@ -136,7 +136,7 @@ def skeleton_view(ruleset: Ruleset, msgs: Messages, year: int, school_name: str 
     schema = evidence_schema(msgs.lang)
     start, end = school_year(year)
     manual = [ci.indicator.id for ci in ruleset.indicators
-              if any(getattr(spec, "kind", None) == "manual" for spec, _ in ci.checks)]
+              if any(spec.kind == "manual" for spec in ci.checks)]
     # a usual branch term (the schema allows 1 to 5 years); an indicator that awaits the inspector
     samples = {"term_years": "3", **({"indicator": manual[0]} if manual else {})}
     builder = _Builder(schema, msgs, start, samples)
@@ -151,7 +151,7 @@ def skeleton_view(ruleset: Ruleset, msgs: Messages, year: int, school_name: str 
     for ci in ruleset.indicators:
         label = f"{ci.indicator.id} {ci.indicator.title.get(msgs.lang)}"
         sections_used = {path.split(".")[0] for path in ci.indicator.evidence}
-        if any(getattr(spec, "kind", None) == "manual" for spec, _ in ci.checks):
+        if any(spec.kind == "manual" for spec in ci.checks):
             sections_used.add("inspector")
         for key in sorted(sections_used):
             users.setdefault(key, []).append(label)

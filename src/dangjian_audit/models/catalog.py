@@ -78,6 +78,16 @@ class Scoring(Model):
     veto_cap: Annotated[Decimal, Field(ge=0, le=100)]
     gate_grade: Literal["excellent", "good", "qualified", "unqualified"] = "qualified"
 
+    def grades_descending(self) -> list[Grade]:
+        """Highest line first: the first grade whose line a total reaches is its grade."""
+        return sorted(self.grades, key=lambda g: g.min, reverse=True)
+
+    def levels_descending(self) -> list[Level]:
+        return sorted(self.levels, key=lambda lv: lv.min, reverse=True)
+
+    def levels_ascending(self) -> list[Level]:
+        return sorted(self.levels, key=lambda lv: lv.min)
+
     @model_validator(mode="after")
     def _lines(self) -> Scoring:
         # every total must get a grade, and a higher grade or level needs a higher line

@@ -1,7 +1,7 @@
 """The evidence file: one school, one assessment period.
 
 Keys are English; their Chinese titles and descriptions live in the locale
-field tables (``locale/fields.<lang>.yaml``) and are merged into the JSON Schema
+field tables (``locale/fields.yaml``) and are merged into the JSON Schema
 by :mod:`dangjian_audit.schema`. Personal names are never required: members,
 leaders and candidates are identified by pseudonymous ids.
 

@@ -6,13 +6,47 @@ versioned by ``format_version`` and published by ``dangjian-audit schema report`
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+
+from dangjian_audit.diagnostics import Diagnostic
 
 Status = Literal["met", "partial", "not_met", "insufficient_evidence", "not_applicable", "awaiting_inspector"]
-STATUSES: tuple[Status, ...] = ("met", "partial", "not_met", "insufficient_evidence", "not_applicable",
-                                "awaiting_inspector")
+
+
+@dataclass(frozen=True)
+class StatusKind:
+    """Everything about one status that is not a word (the words are in the message tables)."""
+
+    letter: str  # one letter per status keeps a school's statuses in one short string
+    symbol: str  # glyph in the indicator x school matrix
+    outcome: Literal["pass", "fail", "skip"]  # as a CI test: fail = a gap (not fully achieved)
+    reported: bool  # a result in the SARIF log
+    style: str  # terminal colour
+    fill: str  # spreadsheet cell colour (RGB)
+
+
+# The one status vocabulary: every reporter, the batch and the gates read it from here.
+STATUS_KINDS: dict[Status, StatusKind] = {
+    "met": StatusKind("M", "✓", "pass", False, "green", "C6EFCE"),
+    "partial": StatusKind("P", "◐", "fail", True, "yellow", "FFEB9C"),
+    "not_met": StatusKind("N", "✗", "fail", True, "red", "FFC7CE"),
+    "insufficient_evidence": StatusKind("I", "?", "fail", True, "magenta", "E4D2F0"),
+    "not_applicable": StatusKind("A", "–", "skip", False, "dim", "EDEDED"),
+    "awaiting_inspector": StatusKind("W", "…", "skip", True, "cyan", "CFE2F3"),
+}
+STATUSES: tuple[Status, ...] = tuple(STATUS_KINDS)
+GAP_STATUSES: tuple[Status, ...] = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "fail")
+STATUS_BY_LETTER: dict[str, Status] = {k.letter: s for s, k in STATUS_KINDS.items()}
+
+
+# Exact points in the models; a JSON number in the JSON report.
+Points = Annotated[
+    Decimal, PlainSerializer(float, return_type=float, when_used="json"), WithJsonSchema({"type": "number"})
+]
 
 
 class Frozen(BaseModel):
@@ -42,9 +76,9 @@ class IndicatorResult(Frozen):
     title: str
     status: Status
     status_label: str
-    points: float
-    max: float
-    lost: float
+    points: Points
+    max: Points
+    lost: Points
     veto: bool
     veto_triggered: bool
     computation: str
@@ -58,11 +92,11 @@ class IndicatorResult(Frozen):
 class DimensionResult(Frozen):
     id: str
     name: str
-    score: float
-    max: float
-    awarded: float
-    applicable_max: float
-    percent: float
+    score: Points
+    max: Points
+    awarded: Points
+    applicable_max: Points
+    percent: Points
 
 
 class Named(Frozen):
@@ -99,14 +133,32 @@ class SchoolReport(Frozen):
     school: SchoolRef
     period: PeriodRef
     as_of: str
-    total: float
-    max: float
+    total: Points
+    max: Points
     grade: Named
     level: Named | None
     veto: list[str]
     veto_unverified: list[str]
-    pending_inspection: float
+    pending_inspection: Points
     status_counts: dict[str, int]
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+
+
+class InvalidFile(Frozen):
+    """An input that could not be scored, with every problem found in it (rendered by the CLI's formats)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    source: str
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class CheckRun(Frozen):
+    """What ``check`` renders: the scored reports and the files that could not be scored, in input order."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    reports: list[SchoolReport]
+    invalid: list[InvalidFile] = []

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from dangjian_audit.formatting import compact
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.reporters.base import Format, RenderOptions
 
-FAILED = ("not_met", "partial", "insufficient_evidence")
-SKIPPED = ("awaiting_inspector", "not_applicable")
+FAILED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "fail")
+SKIPPED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "skip")
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'
 # Characters XML 1.0 cannot carry at all; evidence notes are user text and may contain them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -26,8 +28,7 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+_num = compact
 
 
 def _reason(ind: IndicatorResult, msgs: Messages) -> str:
@@ -98,3 +99,10 @@ def render_junit(reports: list[SchoolReport], msgs: Messages) -> str:
     root.set("errors", "0")
     ET.indent(root)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_junit(run.reports, opts.msgs)
+
+
+FORMAT = Format(name="junit", suffix=".xml", manifest=True, school=_school)

@@ -28,15 +28,17 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
-from dangjian_audit import __version__
+from dangjian_audit._version import __version__
+from dangjian_audit.formatting import compact, json_number
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import Ruleset
-from dangjian_audit.models.result import IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.reporters.base import Format, RenderOptions
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "dangjian-audit"
-REPORTED = ("not_met", "partial", "insufficient_evidence", "awaiting_inspector")
+REPORTED = tuple(s for s, k in STATUS_KINDS.items() if k.reported)
 FINGERPRINT_KEY = "dangjianAudit/v1"
 
 
@@ -89,8 +91,7 @@ def _rules(ruleset: Ruleset, msgs: Messages) -> list[dict[str, Any]]:
     return rules
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+_num = compact
 
 
 def _result(report: SchoolReport, ind: IndicatorResult, rule_index: int, msgs: Messages) -> dict[str, Any]:
@@ -152,4 +153,11 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> 
 
 
 def render_sarif(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> str:
-    return json.dumps(sarif_log(reports, ruleset, msgs), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(sarif_log(reports, ruleset, msgs), ensure_ascii=False, indent=2, default=json_number) + "\n"
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_sarif(run.reports, opts.ruleset, opts.msgs)
+
+
+FORMAT = Format(name="sarif", suffix=".sarif", manifest=True, school=_school)

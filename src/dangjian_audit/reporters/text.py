@@ -3,35 +3,30 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
+from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
+from dangjian_audit.reporters._county import GAP_ORDER, SHOWN_SCHOOLS
+from dangjian_audit.reporters.base import Format, RenderOptions
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+from dangjian_audit.models.county import CountySummary
 
 MAX_GAPS = 20
-STATUS_STYLE = {
-    "met": "green",
-    "partial": "yellow",
-    "not_met": "red",
-    "insufficient_evidence": "magenta",
-    "not_applicable": "dim",
-    "awaiting_inspector": "cyan",
-}
 
 
-def _num(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
-
-
-def _points(value: float) -> str:
-    """Points in a table column: always two decimals, so ``2.00`` lines up with ``2.50``."""
-    return f"{value:.2f}"
+_num = num
+_points = points
 
 
 def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     ui = msgs.ui
     console.print(Text(f"{ui('report_title')} · {r.school.name} ({r.school.code})", style="bold"))
     console.print(f"{ui('period')}: {r.period.start} ~ {r.period.end}    {ui('as_of')}: {r.as_of}    "
@@ -72,7 +67,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
         if len(ind.findings) > 3:
             lines.append("· " + ui("more_findings", count=len(ind.findings) - 3))
         lines.append(f"→ {ind.remediation}")
-        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_STYLE[ind.status]),
+        table.add_row(f"{ind.id} {ind.title}", Text(ind.status_label, style=STATUS_KINDS[ind.status].style),
                       _points(ind.lost), "\n".join(lines))
     console.print(table)
     if len(gaps) > MAX_GAPS:
@@ -80,6 +75,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
 
 
 def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
                       highlight=False, soft_wrap=False, emoji=False, markup=False)
@@ -88,3 +85,82 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
             console.print()
         _one(console, report, msgs)
     return buffer.getvalue()
+
+
+def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: int = 132) -> str:
+    """The county summary at a terminal: ranking, averages, distribution, the most common gaps."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    ui = msgs.ui
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
+                      highlight=False, soft_wrap=False, emoji=False, markup=False)
+    console.print(Text(f"{ui('county_title')} · {s.catalog['id']} {s.catalog['version']} · {ui('as_of')} {s.as_of}",
+                       style="bold"))
+    console.print(ui("county_counts", files=s.files, scored=s.scored, invalid=s.invalid_count, passed=s.passed,
+                     failed=s.gate_failed, line=_num(s.fail_under)))
+    console.print(f"{ui('average_total')}: {_num(s.average_total)}")
+    ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
+    ranking.add_column(ui("rank"), justify="right")
+    ranking.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
+    ranking.add_column(ui("code"), no_wrap=True)
+    ranking.add_column(ui("total"), justify="right")
+    for d in s.dimensions:
+        ranking.add_column(d.id, justify="right")
+    ranking.add_column(ui("grade"), no_wrap=True)
+    ranking.add_column(ui("level"), overflow="fold")
+    ranking.add_column(ui("gate"), no_wrap=True)
+    for rank, row in s.ranking:
+        gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
+        ranking.add_row(str(rank), row.name, row.code, points(row.total), *(points(x) for x in row.dimensions),
+                        s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
+    console.print(ranking)
+    dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
+    for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
+        dims.add_column(name, justify=just)  # type: ignore[arg-type]
+    for d in s.dimensions:
+        dims.add_row(f"{d.id} {d.name}", _num(d.average), _num(d.max))
+    console.print(dims)
+    dist = Table(title=ui("distribution"), title_justify="left", show_edge=False, pad_edge=False)
+    for name, just in ((ui("grade") + " / " + ui("level"), "left"), (ui("schools"), "right"),
+                       (ui("share"), "right")):
+        dist.add_column(name, justify=just)  # type: ignore[arg-type]
+    for g in s.grades:
+        dist.add_row(g.name, str(g.count), f"{g.percent:.1f}%")
+    dist.add_section()
+    for lv in s.levels:
+        dist.add_row(lv.name, str(lv.count), f"{lv.percent:.1f}%")
+    console.print(dist)
+    if s.top_gaps:
+        gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
+        gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
+        for key in GAP_ORDER:
+            gaps.add_column(msgs.get("status", key), justify="right")
+        gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
+        for gap in s.top_gaps:
+            ind = gap.indicator
+            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
+            if len(gap.schools) > SHOWN_SCHOOLS:
+                names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
+            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
+                         str(ind.counts["insufficient_evidence"]), names)
+        console.print(gaps)
+    if s.invalid:
+        console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
+        for inv in s.invalid:
+            for diag in inv.diagnostics:
+                console.print(diag.render(msgs), soft_wrap=True)
+    return buffer.getvalue()
+
+
+def _school(run: CheckRun, opts: RenderOptions) -> str:
+    return render_text(run.reports, opts.msgs, color=opts.color)
+
+
+def _county(summary: CountySummary, opts: RenderOptions) -> str:
+    return county_text(summary, opts.msgs, opts.color)
+
+
+FORMAT = Format(name="text", suffix=".txt", school=_school, county=_county)

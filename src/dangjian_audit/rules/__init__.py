@@ -1,45 +1,37 @@
-"""Check kinds and their explicit registry: kind name -> (parameter model, check function)."""
+"""Check kinds and their registry: kind name -> (parameter model, check function).
+
+Each module of this package declares its kinds in a ``KINDS`` tuple of :class:`CheckKind`;
+the registry collects them, and :data:`CheckSpec` is the union of their parameter models,
+discriminated on ``kind``. Adding a kind is one module here (plus its messages in
+``locale/messages.yaml`` and a test); a test checks that every module declares its kinds
+and that every kind the catalog uses exists.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import importlib
+import pkgutil
+from typing import Annotated, Any, Union
 
-from dangjian_audit.rules.base import Spec
-from dangjian_audit.rules.counting import CountSpec, CoverageSpec, check_count, check_coverage
-from dangjian_audit.rules.documents import DocumentSpec, check_document
-from dangjian_audit.rules.manual import ManualSpec, check_manual
-from dangjian_audit.rules.organization import (
-    CommitteeSpec,
-    OrganizationSetupSpec,
-    TalksSpec,
-    TermSpec,
-    check_committee,
-    check_organization_setup,
-    check_talks,
-    check_term,
-)
-from dangjian_audit.rules.records import (
-    AbsentSpec,
-    QuorumSpec,
-    RecordsSpec,
-    check_absent,
-    check_quorum,
-    check_records,
-)
-from dangjian_audit.rules.values import ValueSpec, check_value
+from pydantic import Field, TypeAdapter
 
-REGISTRY: dict[str, tuple[type[Spec], Callable[[Any, Any, Any], Any]]] = {
-    "count": (CountSpec, check_count),
-    "coverage": (CoverageSpec, check_coverage),
-    "document": (DocumentSpec, check_document),
-    "records": (RecordsSpec, check_records),
-    "quorum": (QuorumSpec, check_quorum),
-    "absent": (AbsentSpec, check_absent),
-    "value": (ValueSpec, check_value),
-    "manual": (ManualSpec, check_manual),
-    "organization_setup": (OrganizationSetupSpec, check_organization_setup),
-    "committee": (CommitteeSpec, check_committee),
-    "term": (TermSpec, check_term),
-    "talks": (TalksSpec, check_talks),
-}
+from dangjian_audit.rules.base import CheckKind
+
+
+def _collect() -> dict[str, CheckKind[Any]]:
+    registry: dict[str, CheckKind[Any]] = {}
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        for kind in getattr(module, "KINDS", ()):
+            if kind.name in registry:
+                raise RuntimeError(f"check kind {kind.name!r} declared twice")
+            registry[kind.name] = kind
+    return registry
+
+
+REGISTRY: dict[str, CheckKind[Any]] = _collect()
+
+# The union of every kind's parameter model, discriminated on ``kind`` (built from the registry,
+# so it cannot be spelt out for the type checker: statically it is a ``Spec``).
+CheckSpec: Any = Annotated[Union[tuple(kind.spec for kind in REGISTRY.values())], Field(discriminator="kind")]  # noqa: UP007
+SPECS: TypeAdapter[Any] = TypeAdapter(CheckSpec)

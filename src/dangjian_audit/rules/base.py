@@ -8,55 +8,21 @@ texts are message keys, or catalog texts carried by the spec).
 from __future__ import annotations
 
 import datetime as dt
+import typing
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 from pydantic_core import PydanticCustomError
 
 from dangjian_audit.models.catalog import Text
+from dangjian_audit.models.check import ONE, ZERO, Finding, Outcome, Read, Spec
 from dangjian_audit.models.evidence import Evidence, Meeting
 
-ONE = Fraction(1)
-ZERO = Fraction(0)
-
-
-class Spec(BaseModel):
-    """Base of every check kind's parameter model."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    weight: Annotated[int, Field(ge=1)] = 1
-    # Not applicable where one person is both secretary and principal (一肩挑): the requirement
-    # on the second role is met by the first.
-    skip_if_one_person: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One observation: a message key (or catalog text) with arguments and an evidence line."""
-
-    key: str
-    args: dict[str, Any] = field(default_factory=dict)
-    line: int | None = None
-    text: Text | None = None
-
-
-@dataclass(slots=True)
-class Outcome:
-    """A sub-check's result: the share of the requirement met, with its findings."""
-
-    ratio: Fraction
-    detail_key: str
-    detail_args: dict[str, Any] = field(default_factory=dict)
-    findings: list[Finding] = field(default_factory=list)
-    applicable: bool = True
-    insufficient: bool = False
-    veto: bool = False
-    awaiting: bool = False
-    verdict: str | None = None
+__all__ = ["ONE", "ZERO", "CheckKind", "Context", "Finding", "Outcome", "Read", "Spec"]
 
 
 def share_outcome(
@@ -85,6 +51,8 @@ class Context:
     # The first and last day that count: the period, cut at the audit date if earlier.
     start: dt.date = dt.date.min
     end: dt.date = dt.date.max
+    # The indicator whose checks are running (set by the engine; the manual kind reads its verdict).
+    indicator: str = ""
 
     @classmethod
     def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
@@ -304,3 +272,38 @@ def missing_section(name: str) -> Outcome:
 
 
 IfEmpty = Literal["not_applicable", "not_met"]
+
+
+def where_reads(where: Where, within: str) -> Iterator[Read]:
+    """The fields a ``where`` filter compares, as reads of the items of ``within``."""
+    for key, cond in where.items():
+        numeric = isinstance(cond, Condition) and (cond.min is not None or cond.max is not None)
+        yield Read(key, "number" if numeric else "any", within)
+
+
+def predicate_reads(rules: list[Predicate], within: str) -> Iterator[Read]:
+    """The fields each predicate compares, as reads of the items of ``within``."""
+    for pred in rules:
+        numeric = pred.min is not None or pred.max is not None or pred.more_than_half_of is not None
+        dated = pred.after is not None or pred.not_after_end or pred.not_before_end
+        yield Read(pred.field, "number" if numeric else ("date" if dated else "any"), within)
+        if pred.after is not None:
+            yield Read(pred.after, "date", within)
+        if pred.more_than_half_of is not None:
+            yield Read(pred.more_than_half_of, "number", within)
+
+
+S = TypeVar("S", bound=Spec)
+
+
+@dataclass(frozen=True)
+class CheckKind(Generic[S]):
+    """A check kind: its parameter model and its pure check function."""
+
+    spec: type[S]
+    run: Callable[[S, Evidence, Context], Outcome]
+
+    @property
+    def name(self) -> str:
+        """The ``kind`` literal of the parameter model."""
+        return str(typing.get_args(self.spec.model_fields["kind"].annotation)[0])

@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.rules.base import (
     ONE,
+    CheckKind,
     Context,
     Finding,
     Outcome,
+    Read,
     Share,
     Spec,
     Where,
     add_months,
     missing_section,
     select,
+    where_reads,
 )
 
 
@@ -31,6 +35,15 @@ class CountSpec(Spec):
     where: Where = Field(default_factory=dict)
     min: Annotated[int, Field(ge=1)]
     dated: bool = True
+
+    findings: ClassVar[tuple[str, ...]] = ("count_short", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_count", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read(self.collection, "collection")
+        if self.dated:
+            yield Read("date", "date", self.collection)
+        yield from where_reads(self.where, self.collection)
 
 
 def check_count(spec: CountSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -51,6 +64,18 @@ class CoverageSpec(Spec):
     exempt_months: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
     min_share: Share = Fraction(1)
     per_group: bool = False
+
+    findings: ClassVar[tuple[str, ...]] = ("unit_missing", "group_unit_missing", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_coverage", "detail_no_units", "detail_no_groups",
+                                          "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read(self.collection, "collection")
+        yield Read("date", "date", self.collection)
+        yield from where_reads(self.where, self.collection)
+        if self.per_group:
+            yield Read("group", "any", self.collection)
+            yield Read("organization.party_groups", "collection")
 
 
 def _month_start(day: dt.date) -> dt.date:
@@ -131,3 +156,6 @@ def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outc
     share = Fraction(covered, total)
     ratio = ONE if share >= spec.min_share else share / spec.min_share
     return Outcome(ratio, "detail_coverage", {"covered": covered, "total": total, "unit": spec.unit}, findings)
+
+
+KINDS = (CheckKind(CountSpec, check_count), CheckKind(CoverageSpec, check_coverage))

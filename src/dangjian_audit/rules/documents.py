@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Document, Evidence
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Spec, add_months, missing_section
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    CheckKind,
+    Context,
+    Finding,
+    Outcome,
+    Read,
+    Spec,
+    add_months,
+    missing_section,
+)
 
 
 class DocumentSpec(Spec):
@@ -21,6 +33,16 @@ class DocumentSpec(Spec):
     adopted_early_days: Annotated[int, Field(ge=0)] = 0
     max_age_years: Annotated[int, Field(ge=1)] | None = None
     approved_by_party: bool = False
+
+    findings: ClassVar[tuple[str, ...]] = ("document_missing", "clause_missing", "document_outdated", "document_late",
+                                           "document_stale", "document_unapproved", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_document", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("documents", "collection")
+        for name, need in (("kind", "any"), ("adopted", "date"), ("reviewed", "date"), ("clauses", "list"),
+                           ("approved_by_party", "any")):
+            yield Read(name, need, "documents")  # type: ignore[arg-type]
 
 
 def _latest(docs: list[Document], kind: str, as_of: dt.date) -> Document | None:
@@ -81,3 +103,6 @@ def check_document(spec: DocumentSpec, evidence: Evidence, ctx: Context) -> Outc
                 findings.append(Finding("document_unapproved", {"doc": doc.id}, line))
     ratio = Fraction(good, parts) if parts else ZERO
     return Outcome(min(ratio, ONE), "detail_document", {"good": good, "total": parts}, findings)
+
+
+KINDS = (CheckKind(DocumentSpec, check_document),)

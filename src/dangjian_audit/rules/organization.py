@@ -8,13 +8,26 @@ turnout ≥ 4/5); all are parameters so a profile can change them.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
 
 from dangjian_audit.models.evidence import Evidence, Talk
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, Share, Spec, add_months
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    CheckKind,
+    Context,
+    Finding,
+    Outcome,
+    Read,
+    Share,
+    Spec,
+    add_months,
+    missing_section,
+)
 
 
 class OrganizationSetupSpec(Spec):
@@ -23,6 +36,16 @@ class OrganizationSetupSpec(Spec):
     max_branch: Annotated[int, Field(ge=1)] = 50
     committee_from: Annotated[int, Field(ge=1)] = 100
     group_min_size: Annotated[int, Field(ge=1)] = 3
+
+    findings: ClassVar[tuple[str, ...]] = ("org_too_small", "org_type_mismatch", "group_too_small")
+    details: ClassVar[tuple[str, ...]] = ("detail_parts",)
+
+    def reads(self) -> Iterator[Read]:
+        for name in ("organization.type", "organization.formal_members", "organization.probationary_members"):
+            yield Read(name)
+        yield Read("organization.party_groups", "collection")
+        yield Read("members", "number", "organization.party_groups")
+        yield Read("formal_members", "number", "organization.party_groups")
 
 
 def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -63,13 +86,22 @@ class CommitteeSpec(Spec):
     max_size: Annotated[int, Field(ge=1)] = 7
     roles: list[str] = Field(default_factory=lambda: ["secretary", "organization", "propaganda", "discipline"])
 
+    findings: ClassVar[tuple[str, ...]] = ("role_missing", "secretary_unapproved", "committee_size",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_parts", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("organization.formal_members", "number")
+        yield Read("organization.committee", "collection")
+        yield Read("role", "any", "organization.committee")
+        yield Read("approved", "date", "organization.committee")
+
 
 def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Outcome:
     org = evidence.organization
     seats = org.committee
     if seats is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.committee"},
-                       [Finding("missing_section", {"section": "organization.committee"})], insufficient=True)
+        return missing_section("organization.committee")
     findings: list[Finding] = []
     roles = {s.role for s in seats}
     secretary = [s for s in seats if s.role == "secretary"]
@@ -109,6 +141,18 @@ class TermSpec(Spec):
     turnout: Share = Fraction(4, 5)
     veto_after_years: Annotated[int, Field(ge=0)] = 1
 
+    findings: ClassVar[tuple[str, ...]] = ("term_extended", "term_overdue", "turnout_short", "election_unapproved",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_term", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("organization.type")
+        yield Read("organization.term_years", "number")
+        for name, need in (("date", "date"), ("entitled", "number"), ("voted", "number"), ("approved", "any")):
+            yield Read(f"organization.last_election.{name}", need)  # type: ignore[arg-type]
+        yield Read("organization.extension.approved")
+        yield Read("organization.extension.until", "date")
+
 
 def _plus_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
@@ -118,8 +162,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     org = evidence.organization
     election = org.last_election
     if election is None:
-        return Outcome(ZERO, "detail_missing_section", {"section": "organization.last_election"},
-                       [Finding("missing_section", {"section": "organization.last_election"})], insufficient=True)
+        return missing_section("organization.last_election")
     years = org.term_years or spec.term_years.get(org.type, 3)
     due = _plus_years(election.date, years)
     line = election.src_line
@@ -160,14 +203,25 @@ class TalksSpec(Spec):
     committee_pairs: bool = True
     before_life_meeting: bool = True
 
+    findings: ClassVar[tuple[str, ...]] = ("talks_members_missing", "talks_pair_missing", "talks_after_life_meeting",
+                                           "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_talks", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("talks", "collection")
+        for name, need in (("date", "date"), ("a", "any"), ("b", "any")):
+            yield Read(name, need, "talks")  # type: ignore[arg-type]
+        yield Read("members", "collection")
+        yield Read("organization.committee", "collection")
+        yield Read("meetings", "collection")
+
 
 def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     talks = evidence.talks
     members = evidence.members
     if talks is None or members is None:
         section = "talks" if talks is None else "members"
-        return Outcome(ZERO, "detail_missing_section", {"section": section},
-                       [Finding("missing_section", {"section": section})], insufficient=True)
+        return missing_section(section)
     talks = [t for t in talks if ctx.in_period(t.date)]
     seats = {s.id for s in evidence.organization.committee or ()}
 
@@ -207,3 +261,11 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
                                                                      "count": covered - on_time}))
     ratio = sum(parts, ZERO) / len(parts)
     return Outcome(ratio, "detail_talks", {"covered": covered, "total": len(members)}, findings)
+
+
+KINDS = (
+    CheckKind(OrganizationSetupSpec, check_organization_setup),
+    CheckKind(CommitteeSpec, check_committee),
+    CheckKind(TermSpec, check_term),
+    CheckKind(TalksSpec, check_talks),
+)

@@ -10,13 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
-from collections.abc import Iterator
 from typing import Any, Literal, Union
 
 from pydantic import BaseModel
 
+from dangjian_audit.models.check import Spec
 from dangjian_audit.models.evidence import Evidence, Meeting
-from dangjian_audit.rules.base import REF_FIELDS, Condition, Predicate, Spec
+from dangjian_audit.rules.base import REF_FIELDS
 
 NUMBER = "number"
 
@@ -67,62 +67,40 @@ def _kind(tp: Any) -> str:
     return getattr(tp, "__name__", str(tp))
 
 
-def _conditions(where: dict[str, Any]) -> Iterator[tuple[str, bool]]:
-    for key, cond in where.items():
-        numeric = isinstance(cond, Condition) and any(v is not None for v in (cond.min, cond.max))
-        yield key, numeric
-
-
 def problems(spec: Spec) -> list[tuple[str, str]]:
-    """``(code, path)`` for each path the check names that does not exist or cannot be compared."""
+    """``(code, path)`` for each path the check reads that does not exist or cannot be used as it needs."""
     out: list[tuple[str, str]] = []
+    items: dict[str, type[BaseModel] | None] = {}
 
-    def need(model: type[BaseModel], path: str, numeric: bool = False, date: bool = False) -> Any:
-        found = field_type(model, path)
-        if found is None:
-            out.append(("catalog_unknown_field", path))
-            return None
-        kind = _kind(found[0])
-        if numeric and kind != NUMBER:
-            out.append(("catalog_field_not_number", path))
-        if date and kind != "date":
-            out.append(("catalog_field_not_date", path))
-        return found
+    def item_model(collection: str) -> type[BaseModel] | None:
+        if collection not in items:
+            found = field_type(Evidence, collection)
+            ok = found is not None and found[1] and isinstance(found[0], type) and issubclass(found[0], BaseModel)
+            items[collection] = found[0] if ok and found is not None else None
+        return items[collection]
 
-    item: type[BaseModel] | None = None
-    collection = getattr(spec, "collection", None)
-    if collection is not None:
-        found = need(Evidence, collection)
-        if found is not None:
-            if not found[1] or not (isinstance(found[0], type) and issubclass(found[0], BaseModel)):
-                out.append(("catalog_not_a_collection", collection))
-            else:
-                item = found[0]
-    if item is not None:
-        for key, numeric in _conditions(getattr(spec, "where", {}) or {}):
-            need(item, key, numeric=numeric)
-        for pred in getattr(spec, "rules", []) or []:
-            assert isinstance(pred, Predicate)
-            numeric = pred.min is not None or pred.max is not None or pred.more_than_half_of is not None
-            dated = pred.after is not None or pred.not_after_end or pred.not_before_end
-            need(item, pred.field, numeric=numeric, date=dated)
-            if pred.after is not None:
-                need(item, pred.after, date=True)
-            if pred.more_than_half_of is not None:
-                need(item, pred.more_than_half_of, numeric=True)
-    path = getattr(spec, "path", None)
-    if path is not None:
-        numeric = any(getattr(spec, k, None) is not None for k in ("min", "max", "gt", "of", "at_least"))
-        if getattr(spec, "contains_all", None) is not None:
-            found = need(Evidence, path)
-            if found is not None and not found[1]:
-                out.append(("catalog_not_a_collection", path))
+    for read in spec.reads():
+        if read.within is not None:
+            model = item_model(read.within)
+            if model is None:
+                continue  # the collection itself is reported
         else:
-            need(Evidence, path, numeric=numeric)
-        for other in (getattr(spec, "of", None), getattr(spec, "at_least", None)):
-            if other is not None:
-                need(Evidence, other, numeric=True)
-    return out
+            model = Evidence
+        found = field_type(model, read.path)
+        if found is None:
+            out.append(("catalog_unknown_field", read.path))
+            continue
+        leaf, is_list = found
+        kind = _kind(leaf)
+        if read.need == "number" and kind != NUMBER:
+            out.append(("catalog_field_not_number", read.path))
+        elif read.need == "date" and kind != "date":
+            out.append(("catalog_field_not_date", read.path))
+        elif read.need == "collection" and not (is_list and isinstance(leaf, type) and issubclass(leaf, BaseModel)):
+            out.append(("catalog_not_a_collection", read.path))
+        elif read.need == "list" and not is_list:
+            out.append(("catalog_not_a_collection", read.path))
+    return sorted(set(out), key=out.index)
 
 
 def evidence_section_exists(path: str) -> bool:

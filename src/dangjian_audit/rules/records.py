@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import Field
 
@@ -13,20 +14,24 @@ from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.rules.base import (
     ONE,
     ZERO,
+    CheckKind,
     Context,
     Finding,
     IfEmpty,
     Outcome,
     Predicate,
+    Read,
     Share,
     Spec,
     Where,
     check_predicate,
     fraction_text,
     missing_section,
+    predicate_reads,
     record_label,
     select,
     share_outcome,
+    where_reads,
 )
 
 
@@ -38,6 +43,16 @@ class RecordsSpec(Spec):
     rules: list[Predicate] = Field(min_length=1)
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_applicable"
+
+    findings: ClassVar[tuple[str, ...]] = ("record_rule", "no_records", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_records", "detail_no_records", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read(self.collection, "collection")
+        if self.dated:
+            yield Read("date", "date", self.collection)
+        yield from where_reads(self.where, self.collection)
+        yield from predicate_reads(self.rules, self.collection)
 
 
 def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -69,6 +84,14 @@ class QuorumSpec(Spec):
     cadre_ratio: Share | None = None
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_met"
+
+    findings: ClassVar[tuple[str, ...]] = ("quorum_short", "no_records", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_quorum", "detail_no_records", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read("meetings", "collection")
+        for name, need in (("date", "date"), ("expected", "number"), ("present", "number"), ("agenda", "any")):
+            yield Read(name, need, "meetings")  # type: ignore[arg-type]
 
 
 def _fraction_label(value: Fraction) -> str:
@@ -113,6 +136,15 @@ class AbsentSpec(Spec):
     veto: bool = False
     message: Text
 
+    findings: ClassVar[tuple[str, ...]] = ("record_rule", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_absent", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        yield Read(self.collection, "collection")
+        if self.dated:
+            yield Read("date", "date", self.collection)
+        yield from where_reads(self.where, self.collection)
+
 
 def check_absent(spec: AbsentSpec, evidence: Evidence, ctx: Context) -> Outcome:
     records = select(ctx, spec.collection, spec.where, spec.dated)
@@ -124,3 +156,10 @@ def check_absent(spec: AbsentSpec, evidence: Evidence, ctx: Context) -> Outcome:
                 for r in records]
     return Outcome(ZERO, "detail_absent", {"found": len(records)}, findings, veto=spec.veto)
 
+
+
+KINDS = (
+    CheckKind(RecordsSpec, check_records),
+    CheckKind(QuorumSpec, check_quorum),
+    CheckKind(AbsentSpec, check_absent),
+)

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from fractions import Fraction
-from typing import Literal
+from typing import ClassVar, Literal
 
 from dangjian_audit.models.catalog import Text
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.rules.base import (
     ONE,
     ZERO,
+    CheckKind,
     Context,
     Finding,
     Outcome,
     Ratio,
+    Read,
     Scalar,
     Spec,
     missing_section,
@@ -33,6 +36,20 @@ class ValueSpec(Spec):
     contains_all: list[str] | None = None
     enabled: bool = True
     message: Text
+
+    findings: ClassVar[tuple[str, ...]] = ("value_rule", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_value", "detail_missing_items", "detail_all_items",
+                                          "detail_disabled", "detail_missing_section")
+
+    def reads(self) -> Iterator[Read]:
+        if self.contains_all is not None:
+            yield Read(self.path, "list")
+        else:
+            numeric = any(v is not None for v in (self.min, self.max, self.gt, self.of, self.at_least))
+            yield Read(self.path, "number" if numeric else "any")
+        for other in (self.of, self.at_least):
+            if other is not None:
+                yield Read(other, "number")
 
 
 def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
@@ -70,5 +87,10 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return Outcome(ONE, key, {"value": shown})
     parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
     line = getattr(parent, "src_line", None)
+    # the value is shown beside the record when there is one to show
+    message = "value_rule" if shown not in (None, "") else "record_rule"
     return Outcome(ZERO, key, {"value": shown},
-                   [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message)])
+                   [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message, message)])
+
+
+KINDS = (CheckKind(ValueSpec, check_value),)

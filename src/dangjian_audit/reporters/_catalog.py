@@ -8,9 +8,10 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from dangjian_audit.formatting import compact
 from dangjian_audit.i18n import Messages
-from dangjian_audit.loading import CompiledIndicator, Ruleset
-from dangjian_audit.reporters.json_reporter import dumps
+from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
+from dangjian_audit.reporters.json_format import dumps
 
 
 def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, Any]:
@@ -28,7 +29,7 @@ def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, A
             "asks": ind.asks.get(lang),
             "evidence": ind.evidence,
             "checks": [spec.model_dump(mode="json", exclude={"weight"} if spec.weight == 1 else set(),
-                                       by_alias=True, exclude_none=True) for spec, _ in ci.checks],
+                                       by_alias=True, exclude_none=True) for spec in ci.checks],
             "params": {k: v for k, v in ind.params.items()},
             "remediation": ind.remediation.get(lang),
             "basis": [{"document": b.document.get(lang), "clause": b.clause.get(lang) if b.clause else None,
@@ -83,16 +84,17 @@ def catalog_text(ruleset: Ruleset, only: str | None, msgs: Messages) -> str:
             table.add_column(col)
         for dim in header.dimensions:
             table.add_section()
-            table.add_row(dim.id, dim.name.get(lang), f"{dim.points:g}", "")
+            table.add_row(dim.id, dim.name.get(lang), compact(dim.points), "")
             for ci in ruleset.indicators:
                 ind = ci.indicator
                 if ind.dimension == dim.id:
-                    table.add_row(f"  {ind.id}", ind.title.get(lang), f"{ind.points:g}", ui("yes") if ind.veto else "")
+                    veto = ui("yes") if ind.veto else ""
+                    table.add_row(f"  {ind.id}", ind.title.get(lang), compact(ind.points), veto)
         console.print(table)
         console.print(f"{ui('dimension_total')}: {len(ruleset.indicators)} · 100")
         return buffer.getvalue()
     data = catalog_data(ruleset, only, lang)
-    console.print(f"{data['id']} {data['title']}  ({data['dimension']}, {ui('points')} {data['points']:g}"
+    console.print(f"{data['id']} {data['title']}  ({data['dimension']}, {ui('points')} {compact(data['points'])}"
                   + (f", {ui('veto_item')}" if data["veto"] else "") + ")")
     console.print(f"{ui('asks')}: {data['asks']}")
     console.print(f"{ui('evidence')}: {', '.join(data['evidence'])}")

@@ -14,6 +14,7 @@ from typing import Any
 
 import jinja2
 
+from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.result import SchoolReport
 
@@ -53,15 +54,6 @@ def _md_code(value: Any, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _num(value: float) -> str:
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
-
-
-def _points(value: float) -> str:
-    """Points lost or awarded: always two decimals, so a column shows ``2.00`` above ``2.50``."""
-    return f"{value:.2f}"
-
-
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -75,8 +67,8 @@ def environment() -> jinja2.Environment:
     env.filters["md"] = _md_cell
     env.filters["mdcode"] = _md_code
     env.filters["mdhtml"] = _html_text
-    env.filters["num"] = _num
-    env.filters["points"] = _points
+    env.filters["num"] = num
+    env.filters["points"] = points
     return env
 
 
@@ -92,7 +84,7 @@ def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
         axes.append({"x": f"{centre + radius * x:.1f}", "y": f"{centre + radius * y:.1f}",
                      "lx": f"{centre + (radius + 18) * x:.1f}", "ly": f"{centre + (radius + 18) * y:.1f}",
                      "label": d.id, "name": d.name, "percent": f"{d.percent:.0f}"})
-        share = max(0.0, min(1.0, d.percent / 100))
+        share = max(0.0, min(1.0, float(d.percent) / 100))
         points.append(f"{centre + radius * share * x:.1f},{centre + radius * share * y:.1f}")
     for level in (0.25, 0.5, 0.75, 1.0):
         ring = []

@@ -16,30 +16,26 @@ import json
 import re
 import zipfile
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
-from dangjian_audit.batch import (
-    LETTER_STATUS,
-    REPORTS_DIR,
-    CountySummary,
-    GapStat,
-    InvalidRow,
-    SchoolRow,
-)
+from dangjian_audit.formatting import json_number, num
 from dangjian_audit.i18n import Messages
-from dangjian_audit.reporters.templated import environment
+from dangjian_audit.models.county import REPORTS_DIR, CountySummary, GapStat, InvalidRow, SchoolRow
+from dangjian_audit.models.result import STATUS_BY_LETTER, STATUS_KINDS
 
-# Glyphs for the indicator × school matrix (language-neutral; the legend gives the words).
-STATUS_SYMBOLS = {"M": "✓", "P": "◐", "N": "✗", "I": "?", "A": "–", "W": "…"}
+# Glyphs for the indicator × school matrix by status letter (language-neutral; the legend gives the words).
+STATUS_SYMBOLS = {k.letter: k.symbol for k in STATUS_KINDS.values()}
+LETTER_STATUS = STATUS_BY_LETTER
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
+# The gap statuses in the order the county tables show them (the worst first).
+GAP_ORDER = ("not_met", "partial", "insufficient_evidence")
 CSV_FLUSH = 1 << 16
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+def _num(value: Decimal | None) -> str:
+    return num(value)
 
 
 def report_links(row: SchoolRow) -> dict[str, str] | None:
@@ -52,7 +48,7 @@ def report_links(row: SchoolRow) -> dict[str, str] | None:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2)
+    return json.dumps(value, ensure_ascii=False, indent=2, default=json_number)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> Iterator[str]:
@@ -62,7 +58,7 @@ def _json_object(pairs: list[tuple[str, Any]]) -> Iterator[str]:
     """
     yield "{"
     for k, (key, value) in enumerate(pairs):
-        yield ("," if k else "") + "\n  " + json.dumps(key, ensure_ascii=False) + ": "
+        yield ("," if k else "") + "\n  " + _dumps(key) + ": "
         if isinstance(value, Iterator):
             first = True
             for item in value:
@@ -100,7 +96,7 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
     return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
-            "counts": {k: ind.counts[k] for k in ("not_met", "partial", "insufficient_evidence")},
+            "counts": {k: ind.counts[k] for k in GAP_ORDER},
             "schools": [r.code for r in gap.schools]}
 
 
@@ -165,7 +161,7 @@ def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(_table_header(s, msgs))
     for row in _table_rows(s, msgs):
-        writer.writerow(row)
+        writer.writerow([json_number(v) for v in row])
         if buffer.tell() > CSV_FLUSH:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -183,8 +179,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     ui = msgs.ui
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
-    fills = {letter: PatternFill("solid", fgColor=color) for letter, color in
-             {"M": "C6EFCE", "P": "FFEB9C", "N": "FFC7CE", "I": "E4D2F0", "A": "EDEDED", "W": "CFE2F3"}.items()}
+    fills = {k.letter: PatternFill("solid", fgColor=k.fill) for k in STATUS_KINDS.values()}
 
     def sheet(title: str, header: list[str], rows: int, widths: dict[int, int] | None = None) -> Any:
         ws = wb.create_sheet(title[:31])
@@ -207,18 +202,19 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     summary = sheet(ui("sheet_summary"), header[:fixed] + header[-1:], len(s.ranking) + len(s.invalid),
                     {2: 36, 4: 28, fixed + 1: 60})
     for row in _table_rows(s, msgs):
-        summary.append(row[:fixed] + row[-1:])
+        summary.append([json_number(v) for v in row[:fixed] + row[-1:]])
     ids = [i.id for i in s.indicators]
     statuses = list(s.indicators[0].counts) if s.indicators else []
     ind_header = ([ui("id"), ui("dimension"), ui("title")] + [msgs.get("status", k) for k in statuses]
                   + [ui("shortfall"), ui("met_percent")])
     per_indicator = sheet(ui("sheet_indicators"), ind_header, len(s.indicators), {3: 36})
     for ind in s.indicators:
-        per_indicator.append([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall, ind.met_percent])
+        per_indicator.append([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall,
+                              json_number(ind.met_percent)])
     matrix = sheet(ui("sheet_matrix"), [ui("rank"), ui("code"), ui("school"), ui("total")] + ids, len(s.ranking),
                    {3: 28, **{5 + k: 6 for k in range(len(ids))}})
     for rank, school in s.ranking:
-        cells: list[Any] = [rank, school.code, school.name, school.total]
+        cells: list[Any] = [rank, school.code, school.name, json_number(school.total)]
         for letter in school.statuses:
             cell = WriteOnlyCell(matrix, value=STATUS_SYMBOLS[letter] + " " + s.status_labels[letter])
             cell.fill = fills[letter]
@@ -282,81 +278,15 @@ def _view(s: CountySummary, links: bool) -> dict[str, Any]:
 
 def county_markdown(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Markdown pieces; ``links`` points school names at ``schools/<code>.md`` (for files under ``--out``)."""
+    from dangjian_audit.reporters._jinja import environment
+
     template = environment().get_template("county.md.j2")
     return template.generate(ui=msgs.ui, msgs=msgs, **_view(s, links))
 
 
 def county_html(s: CountySummary, msgs: Messages, links: bool = False) -> Iterator[str]:
     """Self-contained HTML pieces: inline CSS, no script, font, image or external link."""
+    from dangjian_audit.reporters._jinja import environment
+
     template = environment().get_template("county.html.j2")
     return template.generate(ui=msgs.ui, msgs=msgs, lang=msgs.lang, **_view(s, links))
-
-
-# ---------------------------------------------------------------- terminal
-
-
-def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: int = 132) -> str:
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    ui = msgs.ui
-    buffer = io.StringIO()
-    console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
-                      highlight=False, soft_wrap=False, emoji=False, markup=False)
-    console.print(Text(f"{ui('county_title')} · {s.catalog['id']} {s.catalog['version']} · {ui('as_of')} {s.as_of}",
-                       style="bold"))
-    console.print(ui("county_counts", files=s.files, scored=s.scored, invalid=s.invalid_count, passed=s.passed,
-                     failed=s.gate_failed, line=_num(s.fail_under)))
-    console.print(f"{ui('average_total')}: {_num(s.average_total)}")
-    ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
-    ranking.add_column(ui("rank"), justify="right")
-    ranking.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
-    ranking.add_column(ui("code"), no_wrap=True)
-    ranking.add_column(ui("total"), justify="right")
-    for d in s.dimensions:
-        ranking.add_column(d.id, justify="right")
-    ranking.add_column(ui("grade"), no_wrap=True)
-    ranking.add_column(ui("level"), overflow="fold")
-    ranking.add_column(ui("gate"), no_wrap=True)
-    for rank, row in s.ranking:
-        gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, f"{row.total:.2f}", *(f"{x:.2f}" for x in row.dimensions),
-                        s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
-    console.print(ranking)
-    dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
-        dims.add_column(name, justify=just)  # type: ignore[arg-type]
-    for d in s.dimensions:
-        dims.add_row(f"{d.id} {d.name}", _num(d.average), _num(d.max))
-    console.print(dims)
-    dist = Table(title=ui("distribution"), title_justify="left", show_edge=False, pad_edge=False)
-    for name, just in ((ui("grade") + " / " + ui("level"), "left"), (ui("schools"), "right"),
-                       (ui("share"), "right")):
-        dist.add_column(name, justify=just)  # type: ignore[arg-type]
-    for g in s.grades:
-        dist.add_row(g.name, str(g.count), f"{g.percent:.1f}%")
-    dist.add_section()
-    for lv in s.levels:
-        dist.add_row(lv.name, str(lv.count), f"{lv.percent:.1f}%")
-    console.print(dist)
-    if s.top_gaps:
-        gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
-        gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in ("not_met", "partial", "insufficient_evidence"):
-            gaps.add_column(msgs.get("status", key), justify="right")
-        gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
-        for gap in s.top_gaps:
-            ind = gap.indicator
-            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
-            if len(gap.schools) > SHOWN_SCHOOLS:
-                names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
-                         str(ind.counts["insufficient_evidence"]), names)
-        console.print(gaps)
-    if s.invalid:
-        console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
-        for inv in s.invalid:
-            for diag in inv.diagnostics:
-                console.print(diag.render(msgs), soft_wrap=True)
-    return buffer.getvalue()

@@ -1,0 +1,104 @@
+"""Load one evidence file: parse, validate against the evidence model, then the checks beyond types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from pydantic import ValidationError
+
+from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.errors import InputError
+from dangjian_audit.loading.positions import validation_diagnostics
+from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.yamlio import locate, parse, read_text
+
+_DATED = ("meetings", "activities", "talks", "incidents")
+
+
+def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
+    """Checks beyond types: dates inside the period, unique ids, meeting references."""
+    diags: list[Diagnostic] = []
+    start, end = ev.period.start, ev.period.end
+
+    def at(loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        line, col, _ = locate(text, loc)
+        diags.append(Diagnostic(display, code, args, line, col))
+
+    for section in _DATED:
+        for i, rec in enumerate(getattr(ev, section) or ()):
+            if not start <= rec.date <= end:
+                at((section, i, "date"), "date_out_of_period", date=rec.date.isoformat(),
+                   start=start.isoformat(), end=end.isoformat())
+    if ev.appraisal and not start <= ev.appraisal.date <= end:
+        at(("appraisal", "date"), "date_out_of_period", date=ev.appraisal.date.isoformat(),
+           start=start.isoformat(), end=end.isoformat())
+    org = ev.organization
+    for loc, records in (
+        *(((section,), getattr(ev, section)) for section in (
+            "meetings", "members", "documents", "decisions", "recruitment", "activities", "incidents",
+            "cadre_appointments", "leadership", "channels", "material_reviews")),
+        (("organization", "committee"), org.committee),
+        (("organization", "party_groups"), org.party_groups),
+    ):
+        seen: set[str] = set()
+        for i, rec in enumerate(records or ()):
+            if rec.id in seen:
+                at((*loc, i, "id"), "duplicate_id", id=rec.id, section=".".join(loc))
+            seen.add(rec.id)
+    meeting_ids = {m.id for m in ev.meetings or ()}
+    for section, fields in (("decisions", ("meeting", "proposal_meeting")), ("cadre_appointments", ("meeting",))):
+        for i, rec in enumerate(getattr(ev, section) or ()):
+            for name in fields:
+                ref = getattr(rec, name)
+                if ref is not None and ref not in meeting_ids:
+                    at((section, i, name), "unknown_meeting", id=ref)
+    return diags
+
+
+def _is_day(value: Any) -> TypeGuard[dt.date]:
+    # a YAML timestamp with a time of day is a datetime; validation reports it, it is no day here
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Diagnostic]:
+    """Out-of-period dates in a file that failed validation, so every problem is reported at once."""
+    period = data.get("period")
+    if not isinstance(period, dict):
+        return []
+    start, end = period.get("start"), period.get("end")
+    if not (_is_day(start) and _is_day(end)):
+        return []
+    diags = []
+    for section in _DATED:
+        records = data.get(section)
+        for i, rec in enumerate(records if isinstance(records, list) else ()):
+            day = rec.get("date") if isinstance(rec, dict) else None
+            if _is_day(day) and not start <= day <= end:
+                line, col, _ = locate(text, (section, i, "date"))
+                diags.append(Diagnostic(display, "date_out_of_period", {
+                    "date": day.isoformat(), "start": start.isoformat(), "end": end.isoformat()}, line, col))
+    return diags
+
+
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
+    display = display or str(path)
+    text = read_text(path, display)
+    data = parse(text, display)
+    if not isinstance(data, dict):
+        raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    try:
+        ev = Evidence.model_validate(data)
+    except ValidationError as exc:
+        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        raise InputError(diags) from None
+    diags = semantic_checks(ev, text, display)
+    if as_of is not None and as_of < ev.period.start:
+        line, col, _ = locate(text, ("period", "start"))
+        diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
+                                                                   "start": ev.period.start.isoformat()}, line, col))
+    if diags:
+        raise InputError(diags)
+    return ev

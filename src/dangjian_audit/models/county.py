@@ -1,0 +1,121 @@
+"""The county data model: one small row per input file, and the summary every county reporter reads.
+
+Rows are what a batch keeps of each school (a few hundred bytes, never the full report);
+the summary is a view model: numbers prepared, names in one language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from dangjian_audit.diagnostics import Diagnostic
+
+# The folder under a batch's ``--out`` that holds one gap report per school.
+REPORTS_DIR = "schools"
+
+
+@dataclass(slots=True)
+class SchoolRow:
+    """What the summary needs from one scored school; ``statuses`` has one letter per indicator."""
+
+    index: int
+    code: str
+    name: str
+    county: str | None
+    type: str
+    total: Decimal
+    dimensions: tuple[Decimal, ...]
+    grade: str
+    level: str | None
+    veto: tuple[str, ...]
+    statuses: str
+    gate: tuple[str, ...]
+    has_reports: bool = False
+    source: str = ""
+    report_stem: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.gate
+
+
+@dataclass(slots=True)
+class InvalidRow:
+    """A file that could not be scored, with every problem found in it."""
+
+    index: int
+    diagnostics: tuple[Diagnostic, ...]
+    source: str = ""
+
+
+Row = SchoolRow | InvalidRow
+
+
+@dataclass(frozen=True)
+class NamedCount:
+    id: str
+    name: str
+    count: int
+    percent: Decimal
+
+
+@dataclass(frozen=True)
+class DimensionStat:
+    id: str
+    name: str
+    max: Decimal
+    average: Decimal | None
+
+
+@dataclass(frozen=True)
+class IndicatorStat:
+    id: str
+    dimension: str
+    title: str
+    counts: dict[str, int]
+    shortfall: int
+    met_percent: Decimal | None
+
+
+@dataclass(frozen=True)
+class GapStat:
+    indicator: IndicatorStat
+    schools: Sequence[SchoolRow]
+
+
+@dataclass
+class CountySummary:
+    """The view model every county reporter reads: numbers prepared, names in one language.
+
+    ``ranking`` holds ``(rank, row)`` pairs best first; the batch may back it with rows kept on
+    disk, so it is read as a sequence and never assumed to be a list.
+    """
+
+    tool: str
+    catalog: dict[str, str]
+    profile: str | None
+    lang: str
+    as_of: str
+    fail_under: Decimal
+    files: int
+    scored: int
+    invalid_count: int
+    gate_failed: int
+    average_total: Decimal | None
+    dimensions: list[DimensionStat]
+    grades: list[NamedCount]
+    levels: list[NamedCount]
+    indicators: list[IndicatorStat]
+    top_gaps: list[GapStat]
+    ranking: Sequence[tuple[int, SchoolRow]]
+    invalid: list[InvalidRow]
+    grade_names: dict[str, str]
+    level_names: dict[str, str]
+    type_names: dict[str, str] = field(default_factory=dict)
+    status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+
+    @property
+    def passed(self) -> int:
+        return self.scored - self.gate_failed
