@@ -144,10 +144,10 @@ def test_huge_file_and_unexpected_error_do_not_stop_the_batch(county: Path, tmp_
 
     real = report.audit_file
 
-    def flaky(ruleset: Any, path: Path, *args: Any) -> Any:
+    def flaky(ruleset: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
         if path.name == "boom.yaml":
             raise RecursionError("maximum recursion depth exceeded")
-        return real(ruleset, path, *args)
+        return real(ruleset, path, *args, **kwargs)
 
     monkeypatch.setattr(report, "audit_file", flaky)
     code, data, _ = run_json(str(tmp_path), "--jobs", "1")

@@ -85,9 +85,9 @@ def test_profile_and_version_invalidate(catalog: Path, builds: list[Any], tmp_pa
     assert len(builds) == 2 and b.profile_name == "另一县"
     catalog_cache.load_ruleset_cached(catalog)  # no profile is another entry
     assert len(builds) == 3
-    import dangjian_audit
+    from dangjian_audit import _version
 
-    monkeypatch.setattr(dangjian_audit, "__version__", "99.0.0")
+    monkeypatch.setattr(_version, "__version__", "99.0.0")
     catalog_cache.load_ruleset_cached(catalog)
     assert len(builds) == 4
 
@@ -156,9 +156,15 @@ scoring:
 
 @pytest.mark.parametrize("fmt", ["json", "text", "markdown", "html", "sarif", "junit"])
 def test_cached_and_uncached_rulesets_give_identical_reports(builds: list[Any], fmt: str, tmp_path: Path) -> None:
-    from dangjian_audit.cli import render
     from dangjian_audit.i18n import Messages
+    from dangjian_audit.models.result import CheckRun
     from dangjian_audit.report import audit_file
+    from dangjian_audit.reporters import RenderOptions, join, school_formats
+
+    def render(name: str, reports: list[Any], msgs: Messages, ruleset: Any) -> str | bytes:
+        school = school_formats()[name].school
+        assert school is not None
+        return join(school(CheckRun(reports=reports, invalid=[]), RenderOptions(msgs, ruleset)))
 
     profile = tmp_path / "county.yaml"
     profile.write_text(PROFILE, encoding="utf-8")

@@ -197,6 +197,31 @@ def test_without_lines_the_data_is_the_same_less_the_line_keys() -> None:
     assert _shape(fast) == _shape(_strip_lines(yamlio.parse(text, "f.yaml")))
 
 
+def test_version_names_the_loader_in_use() -> None:
+    from conftest import run_cli
+
+    code, out, _ = run_cli(["--version"])
+    assert code == 0 and "yaml-rs" in out and "libyaml" in out
+
+
+def test_evidence_loading_uses_the_fast_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dangjian_audit.loading import load_evidence
+
+    calls: list[bool] = []
+    real = fastyaml.fast_load
+
+    def spy(text: str, *, lines: bool = True) -> Any:
+        calls.append(lines)
+        return real(text, lines=lines)
+
+    monkeypatch.setattr(fastyaml, "fast_load", spy)
+    with_lines = load_evidence(EXAMPLES[0])
+    without = load_evidence(EXAMPLES[0], lines=False)
+    assert calls == [True, False]
+    assert with_lines.school.src_line is not None and without.school.src_line is None
+    assert with_lines.model_dump() == without.model_dump()  # src_line is excluded from dumps
+
+
 def test_without_the_extra_parse_is_the_libyaml_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fastyaml, "AVAILABLE", False)
     assert fastyaml.parse("a: 1\n", "f.yaml") == {"a": 1, "__line__": 1}
@@ -262,7 +287,7 @@ def test_reports_are_identical_with_either_loader(monkeypatch: pytest.MonkeyPatc
     from dangjian_audit import loading
     from dangjian_audit.i18n import Messages
     from dangjian_audit.report import audit_file
-    from dangjian_audit.reporters.json_reporter import render_json
+    from dangjian_audit.reporters.json_format import render_json
 
     ruleset = loading.load_ruleset()
     msgs = Messages("en")
@@ -276,9 +301,9 @@ def test_reports_are_identical_with_either_loader(monkeypatch: pytest.MonkeyPatc
     def reports() -> list[str]:
         return [render_json([audit_file(ruleset, p, p.name, dt.date(2025, 12, 31), msgs)]) for p in paths]
 
-    monkeypatch.setattr(loading, "parse", yamlio.parse)
+    monkeypatch.setattr(fastyaml, "AVAILABLE", False)
     slow = reports()
-    monkeypatch.setattr(loading, "parse", fastyaml.parse)
+    monkeypatch.setattr(fastyaml, "AVAILABLE", True)
     fast = reports()
     assert fast == slow
     assert sum(r.count('"line":') for r in slow) > 50  # findings with lines were compared

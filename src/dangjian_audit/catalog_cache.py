@@ -1,7 +1,7 @@
 """A cache of compiled rulesets: the catalog and profile are read, validated and compiled once.
 
 Loading the catalog (six YAML files, 47 indicators, every check's parameter model) costs tens of
-milliseconds in every ``check``; a pickled :class:`~dangjian_audit.loading.Ruleset` loads in a few.
+milliseconds in every ``check``; a pickled :class:`~dangjian_audit.models.ruleset.Ruleset` loads in a few.
 
 An entry is found by a hash of everything a ruleset is built from besides the catalog files: the
 package version, a fingerprint of the package's own modules (a changed class must never be
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.ruleset import Ruleset
 
 ENV_DIR = "DANGJIAN_AUDIT_CACHE_DIR"
 FORMAT = 1
@@ -62,10 +62,10 @@ def _code_fingerprint() -> str:
 def _entry_key(directory: Path | None, profile_bytes: bytes | None) -> str:
     import pydantic
 
-    from dangjian_audit import __version__
+    from dangjian_audit import _version
 
     digest = hashlib.sha256()
-    for part in (str(FORMAT), __version__, sys.version, pydantic.VERSION, _code_fingerprint(), str(directory)):
+    for part in (str(FORMAT), _version.__version__, sys.version, pydantic.VERSION, _code_fingerprint(), str(directory)):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(b"no profile" if profile_bytes is None else b"profile\0" + profile_bytes)
     return digest.hexdigest()
@@ -86,7 +86,7 @@ def _sources(ruleset: Ruleset) -> list[tuple[str, str | None]]:
 
 
 def _read(path: Path) -> Ruleset | None:
-    from dangjian_audit.loading import Ruleset
+    from dangjian_audit.models.ruleset import Ruleset
 
     try:
         data = path.read_bytes()

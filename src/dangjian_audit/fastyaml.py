@@ -37,6 +37,7 @@ the models then carry ``src_line=None`` and every score, status and diagnostic i
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from types import ModuleType
@@ -59,7 +60,9 @@ def _import_fast() -> ModuleType | None:
 _RS = _import_fast()
 # libyaml's parser alone, without PyYAML's Python-side construction
 CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
-AVAILABLE = _RS is not None and CParser is not None and yamlio.HAS_LIBYAML
+# DANGJIAN_AUDIT_FAST_YAML=0 keeps every file on the libyaml path (to compare, or to rule the extra out)
+AVAILABLE = (_RS is not None and CParser is not None and yamlio.HAS_LIBYAML
+             and os.environ.get("DANGJIAN_AUDIT_FAST_YAML", "1") != "0")
 VERSION = str(getattr(getattr(_RS, "_yaml_rs", None), "_VERSION", ""))
 
 _REFUSED = ("!", "&", "*", "?", "\t", "<<", LINE_KEY, "\n%", "\n---", "\n...", "\x85", "\u2028", "\u2029", "\ufeff")

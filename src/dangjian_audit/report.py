@@ -129,8 +129,12 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     )
 
 
-def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
-    """Load, validate, evaluate and score one evidence file (raises InputError when invalid)."""
-    evidence = load_evidence(path, display, as_of)
+def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages, *,
+               lines: bool = True) -> SchoolReport:
+    """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
+
+    ``lines=False``: findings may lack their evidence line (for callers that never show it).
+    """
+    evidence = load_evidence(path, display, as_of, lines=lines)
     evaluations = evaluate(ruleset, evidence, as_of)
     return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)

@@ -87,10 +87,10 @@ def _install(ruleset: Ruleset, options: BatchOptions) -> None:
 
 def init_worker(options: BatchOptions) -> None:
     """Pool initializer: load the ruleset once per worker (no reliance on state inherited by fork)."""
-    from dangjian_audit.loading import load_profile, load_ruleset
+    from dangjian_audit.catalog_cache import load_ruleset_cached
 
-    profile = load_profile(Path(options.profile)) if options.profile else None
-    ruleset = load_ruleset(Path(options.catalog) if options.catalog else None, profile)
+    ruleset = load_ruleset_cached(Path(options.catalog) if options.catalog else None,
+                                  Path(options.profile) if options.profile else None)
     _install(ruleset, options)
     # The ruleset and the imported modules live as long as the worker: keep the collector off them.
     gc.freeze()
@@ -120,7 +120,9 @@ def score_file(item: tuple[int, str]) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
+        # Finding lines appear only in the per-school reports: without them the fast loader skips them.
+        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                            lines=opts.reports_dir is not None)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch

@@ -10,9 +10,10 @@ from pydantic import ValidationError
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
+from dangjian_audit.fastyaml import parse
 from dangjian_audit.loading.positions import validation_diagnostics
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.yamlio import locate, parse, read_text
+from dangjian_audit.yamlio import locate, read_text
 
 _DATED = ("meetings", "activities", "talks", "incidents")
 
@@ -82,11 +83,17 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None) -> Evidence:
-    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period."""
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None, *,
+                  lines: bool = True) -> Evidence:
+    """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
+
+    The fast YAML loader is used when installed (:mod:`dangjian_audit.fastyaml`: same data, same
+    diagnostics). ``lines=False`` lets it skip the records' source lines (``src_line`` may then be
+    None): for callers that show no finding's line, such as a batch without per-school reports.
+    """
     display = display or str(path)
     text = read_text(path, display)
-    data = parse(text, display)
+    data = parse(text, display, lines=lines)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
     try:
