@@ -29,7 +29,7 @@ Ident = Annotated[str, Field(min_length=1, max_length=64)]
 class Record(BaseModel):
     """Base of every evidence mapping: strict keys, frozen, with a source line."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     src_line: SkipJsonSchema[int | None] = Field(default=None, alias="__line__", exclude=True)
 

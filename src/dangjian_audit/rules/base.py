@@ -134,7 +134,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
@@ -198,7 +198,7 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
 class Predicate(BaseModel):
     """One requirement on a record, with the catalog's own message when it fails."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     field: str
     message: Text
