@@ -129,12 +129,23 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     )
 
 
+def score_evidence(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, *,
+                   lines: bool = True) -> tuple[Evidence, list[Evaluation], Score]:
+    """Load, validate, evaluate and score one evidence file, without the report's wording.
+
+    For callers that need only the numbers and statuses (a batch without per-school reports);
+    ``lines=False``: findings may lack their evidence line. Raises InputError when invalid.
+    """
+    evidence = load_evidence(path, display, as_of, lines=lines)
+    evaluations = evaluate(ruleset, evidence, as_of)
+    return evidence, evaluations, score(ruleset, evaluations)
+
+
 def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages, *,
                lines: bool = True) -> SchoolReport:
     """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
 
     ``lines=False``: findings may lack their evidence line (for callers that never show it).
     """
-    evidence = load_evidence(path, display, as_of, lines=lines)
-    evaluations = evaluate(ruleset, evidence, as_of)
-    return build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), display, as_of, msgs)
+    evidence, evaluations, sc = score_evidence(ruleset, path, display, as_of, lines=lines)
+    return build_report(ruleset, evidence, evaluations, sc, display, as_of, msgs)

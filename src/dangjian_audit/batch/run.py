@@ -29,7 +29,7 @@ from dangjian_audit.batch.aggregate import CountyAggregator
 from dangjian_audit.batch.names import ReportNamer, report_path
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError, OutputError
-from dangjian_audit.gates import Gate, gate_reasons
+from dangjian_audit.gates import Gate, gate_reasons, score_gate_reasons
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
 from dangjian_audit.models.result import STATUS_KINDS
@@ -110,6 +110,38 @@ def _precheck(source: str) -> None:
         raise InputError([Diagnostic(source, "file_too_large", {"size": st.st_size, "limit": MAX_FILE_BYTES})])
 
 
+def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
+    """A school's row from its score alone: without ``--out`` no report (findings, wording) is built,
+    and the fast loader skips the source lines that only the reports show."""
+    from dangjian_audit.report import score_evidence
+
+    opts = state.options
+    try:
+        _precheck(source)
+        evidence, evaluations, sc = score_evidence(state.ruleset, Path(source), source, opts.as_of, lines=False)
+    except InputError as exc:
+        return InvalidRow(index, tuple(exc.diagnostics))
+    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
+        return InvalidRow(index, (Diagnostic(source, "internal_error", {"detail": f"{type(exc).__name__}: {exc}"}),))
+    level = sc.level.id if sc.level else None
+    school = evidence.school
+    return SchoolRow(
+        index=index,
+        code=school.code,
+        name=school.name,
+        county=school.county,
+        type=school.type,
+        total=sc.total,
+        dimensions=tuple(d.score for d in sc.dimensions),
+        grade=sc.grade.id,
+        level=level,
+        veto=tuple(sc.veto),
+        statuses="".join(STATUS_KINDS[e.status].letter for e in evaluations),  # type: ignore[index]
+        gate=tuple(score_gate_reasons(sc.total, sc.veto, sc.veto_unverified, level, state.gate, state.msgs,
+                                      state.ruleset)),
+    )
+
+
 def score_file(item: tuple[int, str]) -> Row:
     """Score one file (a pool task); a bad file, or even a bug, becomes an :class:`InvalidRow`."""
     from dangjian_audit.report import audit_file
@@ -118,11 +150,11 @@ def score_file(item: tuple[int, str]) -> Row:
     state = _STATE
     assert state is not None, "init_worker() or _install() must run first"
     opts = state.options
+    if opts.reports_dir is None:
+        return _summary_row(index, source, state)
     try:
         _precheck(source)
-        # Finding lines appear only in the per-school reports: without them the fast loader skips them.
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
-                            lines=opts.reports_dir is not None)
+        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
