@@ -186,7 +186,6 @@ class School:
         self.out(f"  formal_members: {n}")
         self.out(f"  probationary_members: {prob}")
         self.out(f"  established: {dt.date(rng.randint(1985, 2012), rng.randint(1, 12), rng.randint(1, 28))}")
-        self.out("  term_years: 3")
         year = rng.choice((2022, 2023, 2023, 2024, 2024))
         overdue = self.miss(0.02)
         if overdue:

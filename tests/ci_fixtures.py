@@ -27,7 +27,6 @@ _BASE: dict[str, Any] = {
         "name": "测试市第一小学党支部",
         "formal_members": 12,
         "probationary_members": 1,
-        "term_years": 3,
         "last_election": {"date": D(2023, 6, 20), "entitled": 12, "voted": 11, "approved": True},
         "secretary_is_principal": False,
         "committee": [
@@ -42,6 +41,8 @@ _BASE: dict[str, Any] = {
         {"id": "M01", "status": "formal", "role": "secretary", "study_hours": 40, "dues_unpaid_months": 0},
         {"id": "M02", "status": "formal", "study_hours": 12, "dues_unpaid_months": 3},
         {"id": "M03", "status": "probationary", "study_hours": 30},
+        # the roster lists every member the organization declares (12 formal, 1 probationary)
+        *({"id": f"M{i:02d}", "status": "formal", "study_hours": 40, "dues_unpaid_months": 0} for i in range(4, 14)),
     ],
     "meetings": [
         {"id": "BC-09", "kind": "branch_committee", "date": D(2024, 9, 5), "expected": 3, "present": 3},

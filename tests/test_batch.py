@@ -94,10 +94,10 @@ def test_every_file_appears_scored_or_with_diagnostics(county: Path) -> None:
     assert sources == set(core.discover([county]))
     diags = {Path(i["source"]).name: i["diagnostics"] for i in data["invalid"]}
     assert [d["code"] for d in diags["empty.yaml"]] == ["empty_file"]
-    assert diags["broken.yml"][0]["code"] == "yaml_syntax" and diags["broken.yml"][0]["line"] == 3
+    assert diags["broken.yml"][0]["code"] == "yaml_flow_unclosed" and diags["broken.yml"][0]["line"] == 3
     assert diags["gbk.yaml"][0]["code"] == "not_utf8" and diags["gbk.yaml"][0]["line"] == 3
     # the same diagnostics on stderr, in path:line:col form
-    assert re.search(r"broken\.yml:3:\d+: error \[yaml_syntax\]", stderr)
+    assert re.search(r"broken\.yml:3:\d+: error \[yaml_flow_unclosed\]", stderr)
     assert all(len(s["statuses"]) == N_INDICATORS for s in data["schools"])
 
 
@@ -139,7 +139,7 @@ def test_huge_file_and_unexpected_error_do_not_stop_the_batch(county: Path, tmp_
     (tmp_path / "ok.yaml").write_text(_school(3), encoding="utf-8")
     limit = max((tmp_path / n).stat().st_size for n in ("boom.yaml", "ok.yaml"))
     (tmp_path / "big.yaml").write_text(_school(1) + "# " + "x" * limit + "\n", encoding="utf-8")
-    monkeypatch.setattr(core.run, "MAX_FILE_BYTES", limit)
+    monkeypatch.setenv("DANGJIAN_AUDIT_MAX_FILE_BYTES", str(limit))
     from dangjian_audit import report
 
     real = report.score_evidence  # what every batch path calls, with or without per-school reports

@@ -135,7 +135,7 @@ def test_invalid_catalog_is_reported_every_time_and_never_cached(catalog: Path, 
     for _ in range(2):
         with pytest.raises(InputError) as info:
             catalog_cache.load_ruleset_cached(catalog)
-        assert info.value.diagnostics[0].code == "yaml_syntax"
+        assert info.value.diagnostics[0].code.startswith("yaml_")
     assert not list((tmp_path / "cache").glob("ruleset-*.pickle"))
 
 

@@ -118,6 +118,10 @@ DIFFERENCES = {
     "signed fraction": "a: +.5\n", "signed nan": "a: -.nan\n", "leading zero key": "017: a\n",
     "not a decimal": "a: 09\n", "sexagesimal": "a: 1:30\n", "sexagesimal float": "a: 1:30.5\n",
     "value indicator": "a: =\n",
+    # integers the evidence loader refuses as too large
+    "five thousand digits": "a: " + "9" * 5000 + "\n", "300-bit integer": "a: " + str(2**300) + "\n",
+    "huge key": str(2**300) + ": a\n", "huge in a sequence": "a: [" + str(2**300) + "]\n",
+    "deep nesting": "a: " + "[" * 2000 + "]" * 2000 + "\n",
     # read alike by both, but screened with their riskier neighbours
     "hex": "a: 0x1F\n", "binary": "a: 0b11\n", "bare fraction": "a: .5\n", "negative infinity": "a: -.inf\n",
     # structure yaml-rs accepts and libyaml refuses

@@ -31,15 +31,17 @@ def load_catalog(directory: str | Path | None = None, profile: str | Path | None
 
 
 def audit(evidence: str | Path, catalog: Ruleset | None = None, as_of: dt.date | str | None = None,
-          lang: str = "zh", display: str | None = None) -> SchoolReport:
+          lang: str = "zh", display: str | None = None, max_bytes: int | None = None) -> SchoolReport:
     """Score one evidence file: the school's report, with every finding in ``lang`` (``zh`` or ``en``).
 
     ``as_of`` is the audit date (default: today); ``display`` is the path shown in findings
-    (default: ``evidence`` as given).
+    (default: ``evidence`` as given); a file over ``max_bytes`` (default: 8 MB, or the environment's
+    ``DANGJIAN_AUDIT_MAX_FILE_BYTES``) is refused before it is read.
     """
     from dangjian_audit.report import audit_file
 
     day = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or dt.date.today())
     ruleset = catalog if catalog is not None else load_catalog()
     path = Path(evidence)
-    return audit_file(ruleset, path, display if display is not None else str(evidence), day, Messages(lang))
+    return audit_file(ruleset, path, display if display is not None else str(evidence), day, Messages(lang),
+                      max_bytes=max_bytes)

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# control characters (C0, DEL, C1) and bidi embeddings, overrides and isolates: an input echoed into
+# a diagnostic must not clear a terminal, start a forged diagnostic line or reorder what a reader sees
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def inert(text: str) -> str:
+    """``text`` with every control and bidi character shown as an escape (``\\u202e``)."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _inert_args(args: dict[str, Any]) -> dict[str, Any]:
+    return {k: inert(v) if isinstance(v, str) else v for k, v in args.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,13 +35,14 @@ class Diagnostic:
         return (self.path, self.line or 0, self.column or 0, self.code)
 
     def location(self) -> str:
+        path = inert(self.path)
         if self.line is None:
-            return self.path
-        return f"{self.path}:{self.line}:{self.column or 1}"
+            return path
+        return f"{path}:{self.line}:{self.column or 1}"
 
     def render(self, messages: Any) -> str:
         """``path:line:col: error [code] message`` (yamllint's parsable format)."""
-        text = messages.error(self.code, self.args)
+        text = messages.error(self.code, _inert_args(self.args))
         return f"{self.location()}: {self.severity} [{self.code}] {text}"
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
@@ -37,5 +52,5 @@ class Diagnostic:
             "column": self.column,
             "severity": self.severity,
             "code": self.code,
-            "message": messages.error(self.code, self.args),
+            "message": messages.error(self.code, _inert_args(self.args)),
         }

@@ -25,9 +25,9 @@ hands the text to :func:`dangjian_audit.yamlio.parse`.
    each mapping's start line, exactly as the evidence loader records it (mappings appear in the
    events in the same order as in a pre-order walk of the data).
 6. The result is walked: a string that the YAML 1.1 resolver would read as another type if it
-   were plain (``yes``, ``no``, ``on``, ``off``, ``1:30``, ``=``, an impossible date...), a
-   datetime, a key that is not a plain scalar, or a top level that is not a mapping all mean the
-   fallback.
+   were plain (``yes``, ``no``, ``on``, ``off``, ``1:30``, ``=``, an impossible date...), an
+   integer the evidence loader refuses as too large, a datetime, a key that is not a plain
+   scalar, or a top level that is not a mapping all mean the fallback.
 
 With ``lines=False`` the fast path adds no ``__line__`` keys (a text that takes the libyaml path
 still has them); use it only where no output shows a line (a batch without per-school reports):
@@ -46,7 +46,7 @@ from typing import Any
 import yaml
 
 from dangjian_audit import yamlio
-from dangjian_audit.yamlio import LINE_KEY, EvidenceLoader
+from dangjian_audit.yamlio import LINE_KEY, MAX_INT_BITS, EvidenceLoader
 
 
 def _import_fast() -> ModuleType | None:
@@ -79,8 +79,8 @@ _CLASS_TABLE = bytes(_CLASSES)
 _NUMERIC_HAZARDS = (b"D00", b"D09", b"D0P", b"DS00", b"DS09", b"DS0P", b"DS.", b"D.9", b"D.0", b"D.P",
                     b"9E", b"0E", b".E")
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = EvidenceLoader.yaml_implicit_resolvers
-_SCALARS = frozenset({int, float, bool, type(None), dt.date})
-_KEYS = frozenset({str, int, float, bool, type(None), dt.date})
+_SCALARS = frozenset({float, bool, type(None), dt.date})
+_KEYS = frozenset({str, float, bool, type(None), dt.date})
 # Strings already judged: key names and common values repeat in every record of every file.
 _PLAIN_SAFE: dict[str, bool] = {}
 
@@ -197,6 +197,9 @@ def _walk(value: dict[Any, Any] | list[Any], starts: Iterator[int] | None) -> in
             if kind is str:
                 if key and not _plain_safe(key):
                     return -1
+            elif kind is int:
+                if key.bit_length() > MAX_INT_BITS:
+                    return -1
             elif kind not in _KEYS:
                 return -1
             kind = type(item)
@@ -209,6 +212,10 @@ def _walk(value: dict[Any, Any] | list[Any], starts: Iterator[int] | None) -> in
                 if inner < 0:
                     return -1
                 events += 1 + inner
+            elif kind is int:
+                if item.bit_length() > MAX_INT_BITS:
+                    return -1
+                events += 2
             elif kind in _SCALARS:
                 events += 2
             else:
@@ -227,6 +234,10 @@ def _walk(value: dict[Any, Any] | list[Any], starts: Iterator[int] | None) -> in
             if inner < 0:
                 return -1
             events += inner
+        elif kind is int:
+            if item.bit_length() > MAX_INT_BITS:
+                return -1
+            events += 1
         elif kind in _SCALARS:
             events += 1
         else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from dangjian_audit._version import __version__
 from dangjian_audit.engine import Evaluation, evaluate
-from dangjian_audit.formatting import percent
+from dangjian_audit.formatting import percent, q
 from dangjian_audit.i18n import Messages, SafeDict
 from dangjian_audit.loading import load_evidence
 from dangjian_audit.models.check import LABELLED_ARGS, Finding
@@ -23,6 +23,8 @@ from dangjian_audit.models.result import (
     IndicatorResult,
     Location,
     Named,
+    NextLevelPath,
+    NextLevelStep,
     PeriodRef,
     SchoolRef,
     SchoolReport,
@@ -66,6 +68,40 @@ def _computation(ev: Evaluation, points: Decimal, msgs: Messages) -> str:
         return f"{mx} × {r.numerator}/{r.denominator} = {points}"
     why = msgs.ui("veto") if ev.veto_triggered else msgs.get("status", ev.status)
     return f"{mx} × 0 ({why}) = 0"
+
+
+NEXT_LEVEL_STEPS = 3
+
+
+def reason_texts(reasons: tuple[tuple[str, dict[str, Any]], ...], msgs: Messages) -> list[str]:
+    """Why a plan's target cannot be reached, from the ``plan`` message table."""
+    out = []
+    for key, args in reasons:
+        if "why" in args:
+            args = dict(args) | {"why": msgs.get("plan", f"blocked_short_{args['why']}")}
+        out.append(msgs.fmt("plan", key, args))
+    return out
+
+
+def _next_level(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score, as_of: dt.date,
+                msgs: Messages) -> NextLevelPath | None:
+    """The short "path to the next level": the plan for the next level up, its size and first steps."""
+    from dangjian_audit import planning
+
+    target = planning.default_target(ruleset, sc)
+    if target.level is None or (sc.level is not None and target.level.id == sc.level.id):
+        return None
+    solution = planning.solve(ruleset, evaluations, sc, planning.find_gaps(ruleset, evidence, evaluations, sc, as_of),
+                              target)
+    by_id = {ev.compiled.indicator.id: ev.compiled.indicator for ev in evaluations}
+    gained = {i: by_id[i].points - sc.points[i] for i in solution.chosen}
+    order = sorted(solution.chosen, key=lambda i: (-gained[i], i))
+    steps = [NextLevelStep(id=i, title=by_id[i].title.get(msgs.lang), regained=q(gained[i]))
+             for i in order[:NEXT_LEVEL_STEPS]]
+    return NextLevelPath(
+        target=Named(id=target.level.id, name=target.level.name.get(msgs.lang)), reachable=solution.reachable,
+        gaps=len(solution.chosen), total_after=q(solution.total) if solution.total is not None else None,
+        steps=steps, more=max(0, len(order) - NEXT_LEVEL_STEPS), reasons=reason_texts(solution.reasons, msgs))
 
 
 def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score,
@@ -126,26 +162,30 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         dimensions=dims,
         indicators=results,
         gaps=gaps,
+        next_level=_next_level(ruleset, evidence, evaluations, sc, as_of, msgs),
     )
 
 
-def score_evidence(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, *,
+def score_evidence(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, max_bytes: int | None = None, *,
                    lines: bool = True) -> tuple[Evidence, list[Evaluation], Score]:
     """Load, validate, evaluate and score one evidence file, without the report's wording.
 
     For callers that need only the numbers and statuses (a batch without per-school reports);
-    ``lines=False``: findings may lack their evidence line. Raises InputError when invalid.
+    ``lines=False``: findings may lack their evidence line. ``max_bytes`` limits the file's size
+    (default: the limit in force, see :mod:`dangjian_audit.limits`). Raises InputError when invalid.
     """
-    evidence = load_evidence(path, display, as_of, lines=lines)
+    known = [i for ci in ruleset.indicators for i in (ci.indicator.id, *ci.indicator.aliases)]
+    evidence = load_evidence(path, display, as_of, known, max_bytes, lines=lines)
     evaluations = evaluate(ruleset, evidence, as_of)
     return evidence, evaluations, score(ruleset, evaluations)
 
 
-def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages, *,
-               lines: bool = True) -> SchoolReport:
+def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
+               max_bytes: int | None = None, *, lines: bool = True) -> SchoolReport:
     """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
 
-    ``lines=False``: findings may lack their evidence line (for callers that never show it).
+    ``max_bytes`` limits the file's size; ``lines=False``: findings may lack their evidence line
+    (for callers that never show it).
     """
-    evidence, evaluations, sc = score_evidence(ruleset, path, display, as_of, lines=lines)
+    evidence, evaluations, sc = score_evidence(ruleset, path, display, as_of, max_bytes, lines=lines)
     return build_report(ruleset, evidence, evaluations, sc, display, as_of, msgs)

@@ -137,8 +137,8 @@ def skeleton_view(ruleset: Ruleset, msgs: Messages, year: int, school_name: str 
     start, end = school_year(year)
     manual = [ci.indicator.id for ci in ruleset.indicators
               if any(spec.kind == "manual" for spec in ci.checks)]
-    # a usual branch term (the schema allows 1 to 5 years); an indicator that awaits the inspector
-    samples = {"term_years": "3", **({"indicator": manual[0]} if manual else {})}
+    # an indicator that awaits the inspector
+    samples = {"indicator": manual[0]} if manual else {}
     builder = _Builder(schema, msgs, start, samples)
     placeholder = msgs.ui("init_placeholder")
     # values for the required fields of the required sections; everything else is a commented example

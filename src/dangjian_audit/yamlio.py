@@ -10,6 +10,8 @@ file is invalid (:func:`locate`).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,8 @@ from yaml.constructor import ConstructorError
 from dangjian_audit.diagnostics import Diagnostic
 
 LINE_KEY = "__line__"
+# far beyond any count (10**30 is 100 bits), far below what Python cannot print (about 14,000 bits)
+MAX_INT_BITS = 256
 HAS_LIBYAML = bool(getattr(yaml, "__with_libyaml__", False)) and hasattr(yaml, "CSafeLoader")
 _Base: Any = yaml.CSafeLoader if HAS_LIBYAML else yaml.SafeLoader
 LOADER_NAME = "CSafeLoader (libyaml)" if HAS_LIBYAML else "SafeLoader (pure Python)"
@@ -64,17 +68,38 @@ class EvidenceLoader(_Base):  # type: ignore[misc]
             return str(node.value)
 
 
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            value: int = super().construct_yaml_int(node)
+        except ValueError:
+            # Python refuses to convert more than 4300 digits; no evidence count has that many
+            raise NumberTooLargeError(None, None, "integer too large", node.start_mark) from None
+        if value.bit_length() > MAX_INT_BITS:
+            # a hexadecimal or octal number converts without that limit, but cannot be printed back
+            raise NumberTooLargeError(None, None, "integer too large", node.start_mark)
+        return value
+
+
+class NumberTooLargeError(ConstructorError):
+    """An integer with more digits than Python converts."""
+
+
 EvidenceLoader.add_constructor("tag:yaml.org,2002:timestamp", EvidenceLoader.construct_yaml_timestamp)
+EvidenceLoader.add_constructor("tag:yaml.org,2002:int", EvidenceLoader.construct_yaml_int)
 
 
-def read_text(path: Path, display: str) -> str:
-    """Read a UTF-8 file or raise the matching diagnostic."""
+def read_text(path: Path, display: str, limit: int | None = None) -> str:
+    """Read a UTF-8 regular file of at most ``limit`` bytes (default: 8 MB) or raise a diagnostic.
+
+    The file is opened without blocking and checked before anything is read: a FIFO or a device
+    named ``x.yaml`` must not hang a command, and a huge file is refused before it is parsed.
+    """
     from dangjian_audit.errors import InputError
+    from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 
+    limit = DEFAULT_MAX_FILE_BYTES if limit is None else limit
     try:
-        if path.is_dir():
-            raise InputError([Diagnostic(display, "is_directory")])
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise InputError([Diagnostic(display, "file_not_found")]) from None
     except PermissionError:
@@ -83,6 +108,22 @@ def read_text(path: Path, display: str) -> str:
         raise InputError([Diagnostic(display, "is_directory")]) from None
     except OSError as exc:
         raise InputError([Diagnostic(display, "unreadable", {"reason": exc.strerror or str(exc)})]) from None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            st = os.fstat(handle.fileno())
+            if stat.S_ISDIR(st.st_mode):
+                raise InputError([Diagnostic(display, "is_directory")])
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError([Diagnostic(display, "not_regular_file")])
+            if st.st_size > limit:
+                raise InputError([Diagnostic(display, "file_too_large", {"size": st.st_size, "limit": limit})])
+            raw = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise InputError([Diagnostic(display, "is_directory")]) from None
+    except OSError as exc:
+        raise InputError([Diagnostic(display, "unreadable", {"reason": exc.strerror or str(exc)})]) from None
+    if len(raw) > limit:  # the file grew after it was measured
+        raise InputError([Diagnostic(display, "file_too_large", {"size": len(raw), "limit": limit})])
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -111,12 +152,61 @@ def parse(text: str, display: str) -> Any:
         raise InputError([_marked(display, "duplicate_key", exc, key=exc.problem)]) from None
     except ReservedKeyError as exc:
         raise InputError([_marked(display, "reserved_key", exc, key=exc.problem)]) from None
+    except NumberTooLargeError as exc:
+        raise InputError([_marked(display, "number_too_large", exc)]) from None
     except yaml.MarkedYAMLError as exc:
         problem = exc.problem or exc.context or ""
-        code = "yaml_tag" if "could not determine a constructor" in problem else "yaml_syntax"
-        raise InputError([_marked(display, code, exc, detail=problem)]) from None
+        detail = "; ".join(p for p in (exc.context, exc.problem) if p)
+        code = "yaml_tag" if "could not determine a constructor" in problem else yaml_code(exc, text)
+        raise InputError([_marked(display, code, exc, detail=detail)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Diagnostic(display, "yaml_syntax", {"detail": str(exc)})]) from None
+    except RecursionError:
+        raise InputError([Diagnostic(display, "yaml_too_deep")]) from None
+    except (ValueError, OverflowError, TypeError) as exc:
+        # a value PyYAML's constructors cannot build (the parser is a library: never a traceback)
+        raise InputError([Diagnostic(display, "yaml_syntax", {"detail": f"{type(exc).__name__}: {exc}"})]) from None
+
+
+# The parser's common problems (libyaml's and PyYAML's own wording), each with a message in the
+# user's language; the parser's English stays only as the detail.
+_YAML_PROBLEMS = (
+    ("maximum nesting depth", "yaml_too_deep"),
+    ("expected a single document", "yaml_multiple_documents"),
+    ("found undefined alias", "yaml_alias_undefined"),
+    ("unknown escape character", "yaml_escape"),
+    ("mapping values are not allowed", "yaml_mapping_values"),
+    ("could not find expected ':'", "yaml_expected_colon"),
+    ("expected ',' or ']'", "yaml_flow_unclosed"),
+    ("expected ',' or '}'", "yaml_flow_unclosed"),
+    ("expected <block end>", "yaml_indentation"),
+    ("did not find expected key", "yaml_indentation"),
+    ("did not find expected '-' indicator", "yaml_indentation"),
+    ("expected '<document start>'", "yaml_indentation"),
+    ("expected <document start>", "yaml_indentation"),
+    ("node content", "yaml_missing_value"),
+)
+
+
+def yaml_code(exc: yaml.MarkedYAMLError, text: str) -> str:
+    """The message code for a YAML parser error."""
+    problem, context = exc.problem or "", exc.context or ""
+    if "quoted scalar" in context and "end of stream" in problem:
+        return "yaml_unclosed_quote"
+    if "tab character" in problem:
+        return "yaml_tab"
+    if "cannot start any token" in problem:
+        mark = exc.problem_mark
+        lines = text.split("\n")
+        row = lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+        char = row[mark.column] if mark is not None and 0 <= mark.column < len(row) else ""
+        if char == "\t" or "\\t" in problem:
+            return "yaml_tab"
+        return "yaml_bad_character"
+    for needle, code in _YAML_PROBLEMS:
+        if needle in problem or needle in context:
+            return code
+    return "yaml_syntax"
 
 
 def _first_alias(text: str) -> tuple[str, int, int] | None:

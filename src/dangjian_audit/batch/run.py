@@ -31,6 +31,7 @@ from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError, OutputError
 from dangjian_audit.gates import Gate, gate_reasons, score_gate_reasons
 from dangjian_audit.i18n import Messages
+from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
 from dangjian_audit.models.result import STATUS_KINDS
 from dangjian_audit.models.ruleset import Ruleset
@@ -39,8 +40,9 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 # Evidence files are 15-40 KB. A file hundreds of times larger is not evidence, and parsing it
-# would hold a worker for minutes and gigabytes, so it is reported instead of read.
-MAX_FILE_BYTES = 8 * 1024 * 1024
+# would hold a worker for minutes and gigabytes, so it is reported instead of read: the limit is the
+# same for every command (limits.py), and read_text applies it before reading.
+MAX_FILE_BYTES = DEFAULT_MAX_FILE_BYTES
 # Below this many files the pool's start-up (0.05 s with fork, 0.3-0.4 s with spawn) costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARTIAL_PREFIX = ".partial-"
@@ -66,6 +68,9 @@ class BatchOptions:
     fail_on_veto: bool = True
     min_level: str | None = None
     reports_dir: str | None = None
+    max_file_bytes: int | None = None  # None: the limit in force (limits.max_file_bytes)
+    # batch --plan: plan every school's rectification (next level up) as well
+    plan: bool = False
 
 
 @dataclass
@@ -97,17 +102,16 @@ def init_worker(options: BatchOptions) -> None:
 
 
 def _precheck(source: str) -> None:
-    """Refuse what must not be read: FIFOs and devices (a read would block) and huge files."""
+    """A folder among the inputs is one discover() could not list: an unreadable input, never skipped.
+
+    Files are checked by read_text (regular files only, opened without blocking, size before reading).
+    """
     try:
         st = os.stat(source)
     except OSError:
         return  # read_text reports it with the right code
     if stat.S_ISDIR(st.st_mode):
-        return
-    if not stat.S_ISREG(st.st_mode):
-        raise InputError([Diagnostic(source, "not_regular_file")])
-    if st.st_size > MAX_FILE_BYTES:
-        raise InputError([Diagnostic(source, "file_too_large", {"size": st.st_size, "limit": MAX_FILE_BYTES})])
+        raise InputError([Diagnostic(source, "unreadable_folder")])
 
 
 def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
@@ -118,7 +122,8 @@ def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
     opts = state.options
     try:
         _precheck(source)
-        evidence, evaluations, sc = score_evidence(state.ruleset, Path(source), source, opts.as_of, lines=False)
+        evidence, evaluations, sc = score_evidence(state.ruleset, Path(source), source, opts.as_of,
+                                                   opts.max_file_bytes, lines=False)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
@@ -150,11 +155,18 @@ def score_file(item: tuple[int, str]) -> Row:
     state = _STATE
     assert state is not None, "init_worker() or _install() must run first"
     opts = state.options
-    if opts.reports_dir is None:
+    if opts.reports_dir is None and not opts.plan:
         return _summary_row(index, source, state)
     try:
         _precheck(source)
-        report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs)
+        if opts.plan:
+            from dangjian_audit.plan_report import audit_and_plan
+
+            report, plan, levels = audit_and_plan(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                                  max_bytes=opts.max_file_bytes)
+        else:
+            report = audit_file(state.ruleset, Path(source), source, opts.as_of, state.msgs,
+                                max_bytes=opts.max_file_bytes)
     except InputError as exc:
         return InvalidRow(index, tuple(exc.diagnostics))
     except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
@@ -174,6 +186,8 @@ def score_file(item: tuple[int, str]) -> Row:
         statuses="".join(STATUS_KINDS[i.status].letter for i in report.indicators),
         gate=tuple(reasons),
     )
+    if opts.plan:
+        row.plan, row.plan_levels = plan.model_dump_json(), levels
     if opts.reports_dir is not None:
         from dangjian_audit.models.result import CheckRun
         from dangjian_audit.reporters import RenderOptions, formats, join

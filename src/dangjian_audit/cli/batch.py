@@ -16,6 +16,7 @@ from dangjian_audit.cli.common import (
     FailUnderOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
@@ -52,6 +53,10 @@ def batch(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
+    plan: Annotated[bool, typer.Option(
+        "--plan", help="With --out: also write the county's rectification ledger (plan.xlsx, plan.md, plan.json).")
+    ] = False,
 ) -> None:
     """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
 
@@ -73,6 +78,9 @@ def batch(
         raise usage(msgs, "usage_needs_output", format=fmt.name)
     if output is not None and output.is_dir():
         raise usage(msgs, "usage_output_is_dir", path=str(output))
+    if plan and out is None:
+        err("dangjian-audit: error [usage_plan_needs_out] " + msgs.fmt("plan", "usage_plan_needs_out"))
+        raise typer.Exit(2)
     ruleset = load_ruleset(catalog, profile, msgs)
     files = core.discover(paths)
     if not files:
@@ -82,7 +90,7 @@ def batch(
         profile=str(profile) if profile else None,
         fail_under=Decimal(str(fail_under)) if fail_under is not None else None, fail_on_veto=fail_on_veto,
         min_level=min_level.value if min_level else None,
-        reports_dir=str(out / REPORTS_DIR) if out is not None else None,
+        reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size, plan=plan,
     )
     try:
         with Progress(len(files), msgs.ui("batch_progress"), show_progress()) as progress:
@@ -102,6 +110,10 @@ def batch(
             path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
             write(summary_format.county(summary, linked), summary_format, path, msgs)
             err(msgs.ui("written", path=str(path)))
+    if plan and out is not None:
+        from dangjian_audit.cli.plan import write_county_plan
+
+        write_county_plan(summary, ruleset, msgs, out, day.isoformat())
     color = output is None and fmt.name == "text" and sys.stdout.isatty()
     assert fmt.county is not None
     write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, output, msgs)

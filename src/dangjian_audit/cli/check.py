@@ -17,6 +17,7 @@ from dangjian_audit.cli.common import (
     FailUnderOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
@@ -45,6 +46,7 @@ def check(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
 ) -> None:
     """Score evidence files and report the gaps (gates: --fail-under, --fail-on-veto, --min-level)."""
     from dangjian_audit.api import audit
@@ -61,7 +63,7 @@ def check(
     invalid = []
     for path in files:
         try:
-            reports.append(audit(path, ruleset, as_of=day, lang=msgs.lang))
+            reports.append(audit(path, ruleset, as_of=day, lang=msgs.lang, max_bytes=max_file_size))
         except InputError as exc:
             invalid.append(InvalidFile(source=str(path), diagnostics=tuple(exc.diagnostics)))
             for d in exc.diagnostics:

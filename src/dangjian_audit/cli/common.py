@@ -64,6 +64,9 @@ MinLevelOpt = Annotated[
     MinLevel | None, typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
 ]
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
+MaxSizeOpt = Annotated[int | None, typer.Option(
+    "--max-file-size", min=1, envvar="DANGJIAN_AUDIT_MAX_FILE_BYTES", show_envvar=True,
+    help="Refuse evidence files larger than this many bytes, before reading them (default: 8388608, 8 MB).")]
 
 
 def messages(lang: Lang) -> Messages:

@@ -39,6 +39,9 @@ class _Build:
     indicators: list[Indicator] = field(default_factory=list)
     compiled: list[CompiledIndicator] = field(default_factory=list)
     seen: dict[str, str] = field(default_factory=dict)
+    profile: Profile | None = None
+    profile_values: list[Diagnostic] = field(default_factory=list)  # a profile's wrong values, at its lines
+    owners: tuple[str, ...] = ()
 
     def at(self, text: str, display: str, loc: tuple[Any, ...], code: str, **args: Any) -> None:
         line, col, _ = locate(text, loc)
@@ -57,16 +60,19 @@ def load_ruleset(directory: Path | None = None, profile: Profile | None = None) 
     head_display = str(directory / "catalog.yaml")
     text, header = _load_header(directory / "catalog.yaml", head_display)
     build = _Build(dict(header.settings) | dict(profile.settings if profile else {}),
-                   dict(profile.params) if profile else {})
+                   dict(profile.params) if profile else {}, profile=profile,
+                   owners=tuple(o.id for o in header.planning.owners))
     for d_index, dim in enumerate(header.dimensions):
         total = _load_dimension(build, directory, dim.id, dim.file, head_display, text, d_index)
         if total is not None and total != dim.points:
             build.at(text, head_display, ("dimensions", d_index, "points"), "catalog_points_mismatch",
                      dimension=dim.id, declared=str(dim.points), sum=str(total))
-    _check_header_totals(build, header, head_display)
+    _check_header_totals(build, header, head_display, text)
     if profile:
         declared = {ind.id: dict(ind.params) for ind in build.indicators}
-        profile_diags = profile_diagnostics(profile, header, declared)
+        # a setting shared by several checks is reported once, at its one line in the profile
+        unique = {(d.line, d.column, d.code): d for d in build.profile_values}
+        profile_diags = profile_diagnostics(profile, header, declared) + list(unique.values())
         if profile_diags:
             # the profile is the cause: report it alone, not the catalog checks its values broke
             raise InputError(profile_diags)
@@ -137,6 +143,8 @@ def _compile_indicator(build: _Build, raw: Any, dim_id: str, file: str, text: st
     for k, section in enumerate(ind.evidence):
         if not evidence_section_exists(section):
             at("catalog_unknown_field", ("evidence", k), path=section)
+    if ind.owner is not None and ind.owner not in build.owners:
+        at("catalog_unknown_owner", ("owner",), owner=ind.owner, owners=", ".join(build.owners))
     if not ind.id.startswith(dim_id + "-"):
         at("catalog_wrong_dimension", ("id",), id=ind.id, dimension=dim_id)
     if ind.id in build.seen:
@@ -149,7 +157,7 @@ def _compile_indicator(build: _Build, raw: Any, dim_id: str, file: str, text: st
     errors_before = len(build.diags)
     for j, spec_data in enumerate(specs if isinstance(specs, list) else []):
         loc: tuple[Any, ...] = ("check", "all", j) if grouped else ("check",)
-        spec = _compile_check(build, spec_data, params, text, display, ("indicators", i, *loc))
+        spec = _compile_check(build, spec_data, params, text, display, ("indicators", i, *loc), ind)
         if spec is not None:
             checks.append(spec)
     if not checks and len(build.diags) == errors_before:
@@ -160,8 +168,13 @@ def _compile_indicator(build: _Build, raw: Any, dim_id: str, file: str, text: st
 
 
 def _compile_check(build: _Build, spec_data: Any, params: dict[str, Any], text: str, display: str,
-                   loc: tuple[Any, ...]) -> Spec | None:
-    """One check: ``$name`` parameters substituted, validated as its kind, its evidence paths checked."""
+                   loc: tuple[Any, ...], ind: Indicator) -> Spec | None:
+    """One check: ``$name`` parameters substituted, validated as its kind, its evidence paths checked.
+
+    Its messages may only use the placeholders the kind provides; a wrong value that came from the
+    profile is reported at the profile's line.
+    """
+    from dangjian_audit.loading.texts import message_diagnostics, relocate_to_profile, substitution_origins
     from dangjian_audit.rules import REGISTRY, SPECS
     from dangjian_audit.rules.paths import problems as path_problems
 
@@ -173,11 +186,16 @@ def _compile_check(build: _Build, spec_data: Any, params: dict[str, Any], text: 
     if kind not in REGISTRY:
         build.at(text, display, loc, "catalog_unknown_kind", kind=str(kind), kinds=", ".join(sorted(REGISTRY)))
         return None
+    build.diags.extend(message_diagnostics(str(kind), spec_data, text, display, loc))
     try:
         spec = SPECS.validate_python(resolved)
     except ValidationError as exc:
-        # the union tags each error with the kind first: the YAML has no such node
-        build.diags.extend(validation_diagnostics(exc, text, display, loc, skip=1))
+        origins = substitution_origins(spec_data, params)
+        moved, only = relocate_to_profile(exc, origins, build.profile, ind.id, dict(ind.params), skip=1)
+        build.profile_values.extend(moved)
+        if not only:
+            # the union tags each error with the kind first: the YAML has no such node
+            build.diags.extend(validation_diagnostics(exc, text, display, loc, skip=1))
         return None
     assert isinstance(spec, Spec)
     for code, path in path_problems(spec):
@@ -185,14 +203,15 @@ def _compile_check(build: _Build, spec_data: Any, params: dict[str, Any], text: 
     return spec
 
 
-def _check_header_totals(build: _Build, header: CatalogHeader, display: str) -> None:
+def _check_header_totals(build: _Build, header: CatalogHeader, display: str, text: str) -> None:
     dim_total = sum((d.points for d in header.dimensions), Decimal(0))
     if dim_total != Decimal(100):
-        build.diags.append(Diagnostic(display, "catalog_total_not_100", {"sum": str(dim_total)}, 1, 1))
-    for level in header.scoring.levels:
-        for ref in level.require_met:
+        build.at(text, display, ("dimensions",), "catalog_total_not_100", sum=str(dim_total))
+    for i, level in enumerate(header.scoring.levels):
+        for j, ref in enumerate(level.require_met):
             if ref not in build.seen:
-                build.diags.append(Diagnostic(display, "catalog_unknown_indicator", {"id": ref}, 1, 1))
+                build.at(text, display, ("scoring", "levels", i, "require_met", j), "catalog_unknown_indicator",
+                         id=ref)
 
 
 def _profile_scoring(scoring: Scoring, profile: Profile | None) -> Scoring:

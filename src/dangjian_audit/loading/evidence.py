@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -83,25 +84,33 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
-def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None, *,
+def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
+                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None, *,
                   lines: bool = True) -> Evidence:
     """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
 
+    ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
+    a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
     The fast YAML loader is used when installed (:mod:`dangjian_audit.fastyaml`: same data, same
     diagnostics). ``lines=False`` lets it skip the records' source lines (``src_line`` may then be
     None): for callers that show no finding's line, such as a batch without per-school reports.
     """
+    from dangjian_audit.limits import max_file_bytes
+    from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
+
     display = display or str(path)
-    text = read_text(path, display)
+    text = read_text(path, display, max_bytes or max_file_bytes())
     data = parse(text, display, lines=lines)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    rule_diags = rule_key_diagnostics(data, text, display)
     try:
         ev = Evidence.model_validate(data)
     except ValidationError as exc:
-        diags = validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
+        diags = rule_diags + validation_diagnostics(exc, text, display) + _raw_period_checks(data, text, display)
         raise InputError(diags) from None
-    diags = semantic_checks(ev, text, display)
+    diags = rule_diags + semantic_checks(ev, text, display) + consistency_diagnostics(ev, text, display,
+                                                                                      indicator_ids)
     if as_of is not None and as_of < ev.period.start:
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),

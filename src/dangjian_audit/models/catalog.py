@@ -46,6 +46,11 @@ class Indicator(Model):
     params: dict[str, Any] = Field(default_factory=dict)
     check: dict[str, Any]
     remediation: Text
+    # rectification planning: the role that owns closing the gap, how much work it is, and an
+    # optional lead time overriding the effort's (None: the catalog's planning defaults)
+    owner: Annotated[str, Field(pattern=r"^[a-z_]+$")] | None = None
+    effort: Literal["low", "medium", "high"] | None = None
+    lead_days: Annotated[int, Field(ge=1, le=366)] | None = None
     # filled in by the loader, not written in the catalog
     dimension: str = ""
     line: int = 0
@@ -57,6 +62,57 @@ class Dimension(Model):
     name: Text
     points: Annotated[Decimal, Field(gt=0)]
     file: str
+
+
+class Effort(Model):
+    id: Literal["low", "medium", "high"]
+    name: Text
+    # the planner's cost of closing one gap of this effort (least total weight wins a tie)
+    weight: Annotated[int, Field(ge=1, le=100)]
+    lead_days: Annotated[int, Field(ge=1, le=366)]
+
+
+class Owner(Model):
+    id: Annotated[str, Field(pattern=r"^[a-z_]+$")]
+    name: Text
+
+
+def _default_efforts() -> list[Effort]:
+    names = {"low": ("低", "Low"), "medium": ("中", "Medium"), "high": ("高", "High")}
+    return [Effort(id=key, name=Text(zh=names[key][0], en=names[key][1]), weight=w, lead_days=d)
+            for key, w, d in (("low", 1, 14), ("medium", 2, 30), ("high", 3, 60))]
+
+
+def _default_owners() -> list[Owner]:
+    return [Owner(id="secretary", name=Text(zh="党组织书记", en="Party secretary"))]
+
+
+class Planning(Model):
+    """Rectification planning data: effort levels with their weights and lead times, and owner roles."""
+
+    default_owner: str = "secretary"
+    default_effort: Literal["low", "medium", "high"] = "medium"
+    efforts: list[Effort] = Field(default_factory=_default_efforts)
+    owners: list[Owner] = Field(default_factory=_default_owners, min_length=1)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Planning:
+        if sorted(e.id for e in self.efforts) != ["high", "low", "medium"]:
+            raise PydanticCustomError("efforts_incomplete", "efforts must list low, medium and high once each")
+        if self.default_owner not in {o.id for o in self.owners}:
+            raise PydanticCustomError("unknown_owner", "default_owner is not one of the owners")
+        return self
+
+    def effort(self, ind: Indicator) -> Effort:
+        key = ind.effort or self.default_effort
+        return next(e for e in self.efforts if e.id == key)
+
+    def owner(self, ind: Indicator) -> Owner:
+        key = ind.owner or self.default_owner
+        return next(o for o in self.owners if o.id == key)
+
+    def lead_days(self, ind: Indicator) -> int:
+        return ind.lead_days if ind.lead_days is not None else self.effort(ind).lead_days
 
 
 class Grade(Model):
@@ -113,6 +169,7 @@ class CatalogHeader(Model):
     period_kinds: list[Literal["school_year", "calendar_year"]] = Field(min_length=1)
     settings: dict[str, Any] = Field(default_factory=dict)
     scoring: Scoring
+    planning: Planning = Field(default_factory=Planning)
     dimensions: list[Dimension] = Field(min_length=1)
 
 

@@ -35,6 +35,10 @@ class SchoolRow:
     has_reports: bool = False
     source: str = ""
     report_stem: str | None = None
+    # batch --plan: the school's rectification plan as JSON (a PlanReport) and, per level, the
+    # number of gaps to close for it this period (None: not reachable this period)
+    plan: str | None = None
+    plan_levels: tuple[tuple[str, int | None], ...] = ()
 
     @property
     def passed(self) -> bool:

@@ -14,16 +14,118 @@ models keep it as ``src_line`` so findings can point at ``file:line``.
 """
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+import unicodedata
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-Count = Annotated[int, Field(ge=0)]
-Amount = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Hours = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Ident = Annotated[str, Field(min_length=1, max_length=64)]
+from dangjian_audit import limits as lim
+
+# ---------------------------------------------------------------- text
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
+# and isolates that reorder what a reader sees (U+202A-202E, U+2066-2069)
+_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _refuse_controls(pattern: re.Pattern[str]) -> Any:
+    def check(value: str) -> str:
+        found = pattern.search(value)
+        if found is not None:
+            raise PydanticCustomError(
+                "control_character", "control or bidi character {char} at character {position}",
+                {"char": f"U+{ord(found.group()):04X}", "position": found.start() + 1})
+        if not value.strip():
+            raise PydanticCustomError("blank_text", "blank text")
+        return value
+    return check
+
+
+_ONE_LINE = AfterValidator(_refuse_controls(_FORBIDDEN_LINE))
+_MULTILINE = AfterValidator(_refuse_controls(_FORBIDDEN_MULTILINE))
+
+Ident = Annotated[str, Field(min_length=1, max_length=lim.MAX_ID_CHARS), _ONE_LINE]
+Line = Annotated[str, Field(min_length=1, max_length=lim.MAX_LINE_CHARS), _ONE_LINE]
+FreeText = Annotated[str, Field(min_length=1, max_length=lim.MAX_TEXT_CHARS), _MULTILINE]
+
+
+def _school_name(value: str) -> str:
+    if not 1 <= len(value.strip()) <= lim.MAX_NAME_CHARS:
+        raise PydanticCustomError("name_length", "a school name has 1 to {max} characters",
+                                  {"max": lim.MAX_NAME_CHARS})
+    return value
+
+
+SchoolName = Annotated[str, _ONE_LINE, AfterValidator(_school_name)]
+
+
+# ---------------------------------------------------------------- numbers (never booleans)
+
+People = Annotated[StrictInt, Field(ge=0, le=lim.MAX_PEOPLE)]
+Count = Annotated[StrictInt, Field(ge=0, le=lim.MAX_COUNT)]
+Days = Annotated[StrictInt, Field(ge=0, le=lim.MAX_DAYS)]
+Amount = Annotated[StrictFloat, Field(ge=0, le=lim.MAX_YUAN, allow_inf_nan=False)]
+Hours = Annotated[StrictFloat, Field(ge=0, le=lim.MAX_HOURS, allow_inf_nan=False)]
+Flag = StrictBool
+
+# ---------------------------------------------------------------- dates
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_SLASHED = re.compile(r"^\s*(\d{4})\s*[/.]\s*(\d{1,2})\s*[/.]\s*(\d{1,2})\s*$")
+_CHINESE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def _suggest(match: re.Match[str] | None) -> str | None:
+    if match is None:
+        return None
+    try:
+        return dt.date(*(int(g) for g in match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+def _day(value: Any) -> Any:
+    """Dates stay lax for YAML timestamps and quoted ISO text; spreadsheet habits get their own advice."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("date_type", "a date, not true/false")
+    if isinstance(value, int | float):
+        # Excel and WPS store days since 1899-12-30; 20000-80000 covers 1954-2119
+        if isinstance(value, int) and 20_000 <= value <= 80_000:
+            day = _EXCEL_EPOCH + dt.timedelta(days=value)
+            raise PydanticCustomError("date_excel_serial", "looks like an Excel serial number for {date}",
+                                      {"date": day.isoformat()})
+        raise PydanticCustomError("date_type", "a date (YYYY-MM-DD), not a number")
+    if isinstance(value, str):
+        folded = unicodedata.normalize("NFKC", value).strip()
+        if folded != value.strip():
+            iso = _suggest(_ISO.match(folded)) or _suggest(_SLASHED.match(folded)) or _suggest(_CHINESE.match(folded))
+            if iso is not None:
+                raise PydanticCustomError("date_fullwidth", "full-width characters; write {date}", {"date": iso})
+        iso = _suggest(_SLASHED.match(value))
+        if iso is not None:
+            raise PydanticCustomError("date_separator", "write {date}", {"date": iso})
+        iso = _suggest(_CHINESE.match(value))
+        if iso is not None:
+            raise PydanticCustomError("date_chinese", "write {date}", {"date": iso})
+    return value
+
+
+Day = Annotated[dt.date, BeforeValidator(_day)]
 
 
 class Record(BaseModel):
@@ -35,14 +137,14 @@ class Record(BaseModel):
 
 
 class Term(Record):
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class Period(Record):
     kind: Literal["school_year", "calendar_year"]
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
     terms: list[Term] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -53,50 +155,49 @@ class Period(Record):
 
 
 class School(Record):
-    code: Annotated[str, Field(min_length=1, max_length=40)]
-    name: Annotated[str, Field(min_length=1)]
+    code: Annotated[Ident, Field(max_length=40)]
+    name: SchoolName
     type: Literal["primary", "junior", "senior", "nine_year", "complete", "twelve_year", "vocational"]
-    province: str | None = None
-    city: str | None = None
-    county: str | None = None
-    staff_total: Count | None = None
-    students: Count | None = None
+    province: Line | None = None
+    city: Line | None = None
+    county: Line | None = None
+    staff_total: People | None = None
+    students: Annotated[StrictInt, Field(ge=0, le=lim.MAX_STUDENTS)] | None = None
 
 
 class CommitteeSeat(Record):
     id: Ident
     role: Literal["secretary", "deputy_secretary", "organization", "propaganda", "discipline", "member"]
-    approved: dt.date | None = None
+    approved: Day | None = None
 
 
 class PartyGroup(Record):
     id: Ident
-    members: Count
-    formal_members: Count | None = None
+    members: People
+    formal_members: People | None = None
 
 
 class Election(Record):
-    date: dt.date
-    entitled: Count | None = None
-    voted: Count | None = None
-    approved: bool = False
+    date: Day
+    entitled: People | None = None
+    voted: People | None = None
+    approved: Flag = False
 
 
 class Extension(Record):
-    approved: bool
-    until: dt.date
+    approved: Flag
+    until: Day
 
 
 class Organization(Record):
     type: Literal["branch", "general_branch", "committee", "joint_branch"]
-    name: str | None = None
-    formal_members: Count
-    probationary_members: Count = 0
-    established: dt.date | None = None
-    term_years: Annotated[int, Field(ge=1, le=5)] | None = None
+    name: Line | None = None
+    formal_members: People
+    probationary_members: People = 0
+    established: Day | None = None
     last_election: Election | None = None
     extension: Extension | None = None
-    secretary_is_principal: bool | None = None
+    secretary_is_principal: Flag | None = None
     committee: list[CommitteeSeat] | None = None
     party_groups: list[PartyGroup] | None = None
 
@@ -104,8 +205,8 @@ class Organization(Record):
 class Leader(Record):
     id: Ident
     post: Literal["secretary", "principal", "deputy_secretary", "vice_principal", "discipline", "union_chair", "other"]
-    party_member: bool
-    on_party_body: bool
+    party_member: Flag
+    on_party_body: Flag
 
 
 class Member(Record):
@@ -114,16 +215,16 @@ class Member(Record):
     role: Literal["secretary", "deputy_secretary", "organization", "propaganda", "discipline", "member"] = "member"
     study_hours: Hours | None = None
     centralized_sessions: Count | None = None
-    appointed: dt.date | None = None
-    first_training: dt.date | None = None
-    key_teacher: bool | None = None
-    pioneer_post: bool | None = None
-    post_pledge: bool | None = None
-    post_reviewed: bool | None = None
-    dues_unpaid_months: Annotated[int, Field(ge=0, le=24)] | None = None
-    dues_rate_ok: bool | None = None
-    admitted: dt.date | None = None
-    dues_from: dt.date | None = None
+    appointed: Day | None = None
+    first_training: Day | None = None
+    key_teacher: Flag | None = None
+    pioneer_post: Flag | None = None
+    post_pledge: Flag | None = None
+    post_reviewed: Flag | None = None
+    dues_unpaid_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
+    dues_rate_ok: Flag | None = None
+    admitted: Day | None = None
+    dues_from: Day | None = None
 
 
 MeetingKind = Literal[
@@ -156,25 +257,25 @@ AgendaFlag = Literal[
 
 
 class Vote(Record):
-    eligible: Count
-    voted_for: Count
+    eligible: People
+    voted_for: People
 
 
 class Meeting(Record):
     id: Ident
     kind: MeetingKind
-    date: dt.date
-    expected: Count
-    present: Count
-    place: str | None = None
-    chair: str | None = None
-    recorder: str | None = None
-    absentees_recorded: bool | None = None
-    minutes: bool | None = None
+    date: Day
+    expected: People
+    present: People
+    place: Line | None = None
+    chair: Line | None = None
+    recorder: Line | None = None
+    absentees_recorded: Flag | None = None
+    minutes: Flag | None = None
     agenda: list[AgendaFlag] = Field(default_factory=list)
     group: Ident | None = None
     speaker_role: Literal["secretary", "deputy_secretary", "principal", "member", "guest"] | None = None
-    topic: str | None = None
+    topic: FreeText | None = None
     vote: Vote | None = None
 
     @model_validator(mode="after")
@@ -215,58 +316,58 @@ DocumentKind = Literal[
 class Document(Record):
     id: Ident
     kind: DocumentKind
-    title: str | None = None
-    adopted: dt.date | None = None
-    reviewed: dt.date | None = None
-    approved_by_party: bool | None = None
-    clauses: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    title: Line | None = None
+    adopted: Day | None = None
+    reviewed: Day | None = None
+    approved_by_party: Flag | None = None
+    clauses: list[Ident] = Field(default_factory=list)
 
 
 class Decision(Record):
     id: Ident
-    title: str | None = None
-    major: bool = False
+    title: Line | None = None
+    major: Flag = False
     category: Literal["major_matter", "appointment", "project", "large_sum", "personnel", "other"] = "other"
     amount_yuan: Amount | None = None
     method: Literal["meeting", "circulation", "countersign", "individual"] = "meeting"
     meeting: Ident | None = None
     proposal_meeting: Ident | None = None
-    communicated: dt.date | None = None
-    deliberated: dt.date | None = None
-    implementation_plan: dt.date | None = None
-    owner: str | None = None
-    deadline: dt.date | None = None
+    communicated: Day | None = None
+    deliberated: Day | None = None
+    implementation_plan: Day | None = None
+    owner: Line | None = None
+    deadline: Day | None = None
     status: Literal["open", "done"] = "open"
-    feedback: bool | None = None
-    political_review: bool | None = None
+    feedback: Flag | None = None
+    political_review: Flag | None = None
 
 
 class CadreAppointment(Record):
     id: Ident
-    nominated: dt.date | None = None
-    assessed: dt.date | None = None
+    nominated: Day | None = None
+    assessed: Day | None = None
     meeting: Ident | None = None
-    notice_start: dt.date | None = None
-    notice_days: Count | None = None
+    notice_start: Day | None = None
+    notice_days: Days | None = None
 
 
 class Candidate(Record):
     id: Ident
-    age_at_application: Annotated[int, Field(ge=0, le=120)] | None = None
-    applied: dt.date | None = None
-    talked: dt.date | None = None
-    activist: dt.date | None = None
+    age_at_application: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+    applied: Day | None = None
+    talked: Day | None = None
+    activist: Day | None = None
     mentors: Count | None = None
     reviews: Count | None = None
-    target: dt.date | None = None
+    target: Day | None = None
     training_hours: Hours | None = None
     sponsors: Count | None = None
-    political_review: bool | None = None
-    notice_days: Count | None = None
-    admitted: dt.date | None = None
+    political_review: Flag | None = None
+    notice_days: Days | None = None
+    admitted: Day | None = None
     vote: Vote | None = None
-    approved: dt.date | None = None
-    confirmed: dt.date | None = None
+    approved: Day | None = None
+    confirmed: Day | None = None
 
 
 ActivityKind = Literal[
@@ -287,62 +388,62 @@ ActivityKind = Literal[
 class Activity(Record):
     id: Ident
     kind: ActivityKind
-    date: dt.date
+    date: Day
     by_role: Literal["secretary", "principal", "member", "other"] | None = None
-    participants: Count | None = None
-    approved: dt.date | None = None
-    topic: str | None = None
+    participants: Annotated[StrictInt, Field(ge=0, le=lim.MAX_STUDENTS)] | None = None  # students too
+    approved: Day | None = None
+    topic: FreeText | None = None
 
 
 class Talk(Record):
-    date: dt.date
+    date: Day
     a: Ident
     b: Ident
 
 
 class Appraisal(Record):
-    date: dt.date
-    members: Count
-    assessed: Count
-    excellent: Count = 0
-    unqualified: Count = 0
-    followups: Count = 0
+    date: Day
+    members: People
+    assessed: People
+    excellent: People = 0
+    unqualified: People = 0
+    followups: People = 0
 
 
 class Channel(Record):
     id: Ident
     kind: Literal["website", "wechat", "broadcast", "noticeboard", "lecture_forum", "other"]
-    owner: str | None = None
+    owner: Line | None = None
 
 
 class MaterialReview(Record):
     id: Ident
     kind: Literal["extracurricular_books", "school_textbook", "overseas_exchange", "club", "other"]
-    reviewed: bool
-    date: dt.date | None = None
+    reviewed: Flag
+    date: Day | None = None
 
 
 class Staff(Record):
-    total: Count
-    ethics_assessed: Count | None = None
+    total: People
+    ethics_assessed: People | None = None
 
 
 class Cultivation(Record):
-    key_teachers: Count
-    key_teachers_members: Count
-    activists: Count
-    activists_key_teachers: Count
+    key_teachers: People
+    key_teachers_members: People
+    activists: People
+    activists_key_teachers: People
 
 
 class Facility(Record):
-    checklist: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(default_factory=list)
+    checklist: list[Ident] = Field(default_factory=list)
     budget_yuan: Amount | None = None
 
 
 class Honour(Record):
-    title: str
+    title: Line
     level: Literal["county", "city", "province", "national"]
-    date: dt.date
+    date: Day
 
 
 class Outcomes(Record):
@@ -352,18 +453,18 @@ class Outcomes(Record):
 
 class Incident(Record):
     id: Ident
-    date: dt.date
+    date: Day
     kind: Literal["ideology", "safety", "discipline", "ethics", "other"]
     severity: Literal["major", "minor"]
-    resolved: bool
+    resolved: Flag
 
 
 class Verdict(Record):
     indicator: Annotated[str, Field(pattern=r"^[A-Z]{2}-\d{2}$")]
     status: Literal["met", "partial", "not_met", "not_applicable"]
-    note: str | None = None
-    inspector: str | None = None
-    date: dt.date | None = None
+    note: FreeText | None = None
+    inspector: Line | None = None
+    date: Day | None = None
 
 
 class Evidence(Record):

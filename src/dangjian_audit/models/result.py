@@ -123,6 +123,25 @@ class PeriodRef(Frozen):
     end: str
 
 
+class NextLevelStep(Frozen):
+    id: str
+    title: str
+    regained: Points
+
+
+class NextLevelPath(Frozen):
+    """The way to the next demonstration level this period: how many gaps to close and the first few."""
+
+    target: Named
+    reachable: bool
+    gaps: int
+    total_after: Points | None
+    steps: list[NextLevelStep]
+    # further gaps in the plan beyond ``steps``
+    more: int
+    reasons: list[str]
+
+
 class SchoolReport(Frozen):
     format_version: Literal[1] = 1
     tool: str
@@ -144,6 +163,8 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+    # None once the school holds the highest level
+    next_level: NextLevelPath | None = None
 
 
 class InvalidFile(Frozen):

@@ -14,7 +14,7 @@ from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.reporters.json_format import dumps
 
 
-def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, Any]:
+def _indicator_data(ci: CompiledIndicator, lang: str, full: bool, ruleset: Ruleset | None = None) -> dict[str, Any]:
     ind = ci.indicator
     data: dict[str, Any] = {
         "id": ind.id,
@@ -36,6 +36,11 @@ def _indicator_data(ci: CompiledIndicator, lang: str, full: bool) -> dict[str, A
                        "source": b.source} for b in ind.basis],
             "source": f"{ind.source_file}:{ind.line}",
         }
+    if full and ruleset is not None:
+        planning = ruleset.catalog.header.planning
+        data |= {"owner": {"id": planning.owner(ind).id, "name": planning.owner(ind).name.get(lang)},
+                 "effort": {"id": planning.effort(ind).id, "name": planning.effort(ind).name.get(lang)},
+                 "lead_days": planning.lead_days(ind)}
     return data
 
 
@@ -43,7 +48,7 @@ def catalog_data(ruleset: Ruleset, only: str | None, lang: str) -> dict[str, Any
     header = ruleset.catalog.header
     if only is not None:
         ci = next(c for c in ruleset.indicators if c.indicator.id == only)
-        return _indicator_data(ci, lang, True)
+        return _indicator_data(ci, lang, True, ruleset)
     return {
         "id": header.id,
         "version": header.version,
@@ -59,7 +64,7 @@ def catalog_data(ruleset: Ruleset, only: str | None, lang: str) -> dict[str, Any
                    for lv in ruleset.scoring.levels],
         "veto_cap": float(ruleset.scoring.veto_cap),
         "settings": ruleset.settings,
-        "indicators": [_indicator_data(c, lang, True) for c in ruleset.indicators],
+        "indicators": [_indicator_data(c, lang, True, ruleset) for c in ruleset.indicators],
     }
 
 
@@ -106,5 +111,7 @@ def catalog_text(ruleset: Ruleset, only: str | None, msgs: Messages) -> str:
     for spec in data["checks"]:
         console.print(f"{ui('kind')}: {spec['kind']}")
     console.print(f"{ui('remediation')}: {data['remediation']}")
+    planning = {"owner": data["owner"]["name"], "effort": data["effort"]["name"], "days": data["lead_days"]}
+    console.print(msgs.fmt("plan", "catalog_planning", planning))
     console.print(f"{data['source']}", style="dim")
     return buffer.getvalue()

@@ -23,6 +23,27 @@ _num = num
 _points = points
 
 
+def _next_level(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    from rich.text import Text
+
+    path = r.next_level
+    if path is None:
+        return
+    console.print(Text(msgs.fmt("plan", "next_heading"), style="bold"))
+    if not path.reachable:
+        console.print(Text(msgs.fmt("plan", "next_unreachable", {"level": path.target.name})))
+        for reason in path.reasons:
+            console.print(Text(f"  · {reason}"))
+        return
+    console.print(Text(msgs.fmt("plan", "next_reachable", {"level": path.target.name, "count": path.gaps,
+                                                            "after": _num(path.total_after or 0)})))
+    for step in path.steps:
+        console.print(Text("  · " + msgs.fmt("plan", "next_step", {"id": step.id, "title": step.title,
+                                                                 "points": _points(step.regained)})))
+    if path.more:
+        console.print(Text("  " + msgs.fmt("plan", "next_more", {"count": path.more})))
+
+
 def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     from rich.table import Table
     from rich.text import Text
@@ -48,6 +69,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     for d in r.dimensions:
         dims.add_row(f"{d.id} {d.name}", _num(d.score), _num(d.max), f"{d.percent:.1f}%")
     console.print(dims)
+    _next_level(console, r, msgs)
     gaps = [i for i in r.indicators if i.id in set(r.gaps)]
     gaps.sort(key=lambda i: r.gaps.index(i.id))
     if not gaps:

@@ -147,7 +147,6 @@ class TermSpec(Spec):
 
     def reads(self) -> Iterator[Read]:
         yield Read("organization.type")
-        yield Read("organization.term_years", "number")
         for name, need in (("date", "date"), ("entitled", "number"), ("voted", "number"), ("approved", "any")):
             yield Read(f"organization.last_election.{name}", need)  # type: ignore[arg-type]
         yield Read("organization.extension.approved")
@@ -163,7 +162,7 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     election = org.last_election
     if election is None:
         return missing_section("organization.last_election")
-    years = org.term_years or spec.term_years.get(org.type, 3)
+    years = spec.term_years.get(org.type, 3)
     due = _plus_years(election.date, years)
     line = election.src_line
     findings: list[Finding] = []
@@ -236,7 +235,7 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     covered = sum(1 for m in members if m.id in people)
     share = Fraction(covered, len(members)) if members else ONE
     parts: list[Fraction] = [ONE if share >= spec.min_share else share / spec.min_share]
-    missing = [m.id for m in members if m.id not in people]
+    missing = sorted(m.id for m in members if m.id not in people)  # the roster's order must not matter
     if missing and share < ONE:
         findings.append(Finding("talks_members_missing", {"count": len(missing), "ids": ", ".join(missing[:8])}))
     if spec.committee_pairs:
