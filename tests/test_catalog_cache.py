@@ -180,3 +180,43 @@ def test_cached_and_uncached_rulesets_give_identical_reports(builds: list[Any], 
                 b = render(fmt, [audit_file(cached, path, path.name, day, msgs)], msgs, cached)
                 assert a == b, (path.name, lang)
     assert len(builds) == 4  # two fresh loads and one cache fill per profile; the second reads were hits
+
+
+def test_message_tables_from_the_cache_equal_the_parsed_tables(monkeypatch: pytest.MonkeyPatch,
+                                                               tmp_path: Path) -> None:
+    from importlib import resources
+
+    from dangjian_audit import i18n
+
+    monkeypatch.setenv(catalog_cache.ENV_DIR, str(tmp_path / "cache"))
+    for name in ("messages", "fields"):
+        raw = resources.files("dangjian_audit").joinpath("locale", f"{name}.yaml").read_bytes()
+        for lang in i18n.LANGS:
+            i18n.table.cache_clear()
+            first = i18n.table(name, lang)
+            i18n.table.cache_clear()
+            second = i18n.table(name, lang)  # from the cache folder
+            assert first == second == i18n.pick(i18n._parse(raw), lang)
+    assert len(list((tmp_path / "cache").glob("table-*.pickle"))) == 4
+    i18n.table.cache_clear()
+
+
+def test_cached_value_follows_its_source_and_survives_corruption(monkeypatch: pytest.MonkeyPatch,
+                                                                  tmp_path: Path) -> None:
+    from dangjian_audit import cachedir
+
+    monkeypatch.setenv(catalog_cache.ENV_DIR, str(tmp_path / "cache"))
+    builds: list[bytes] = []
+
+    def get(source: bytes) -> Any:
+        return cachedir.cached("demo", source, lambda: builds.append(source) or {"v": source},
+                               lambda v: isinstance(v, dict))
+
+    assert get(b"a") == {"v": b"a"} and get(b"a") == {"v": b"a"}
+    assert get(b"b") == {"v": b"b"}
+    assert builds == [b"a", b"b"]
+    for entry in (tmp_path / "cache").glob("demo-*.pickle"):
+        entry.write_bytes(b"\x80\x05garbage")
+    assert get(b"a") == {"v": b"a"} and builds == [b"a", b"b", b"a"]
+    monkeypatch.setenv(catalog_cache.ENV_DIR, "")
+    assert get(b"a") == {"v": b"a"} and len(builds) == 4

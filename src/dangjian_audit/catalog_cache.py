@@ -21,29 +21,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dangjian_audit.models.ruleset import Ruleset
 
-ENV_DIR = "DANGJIAN_AUDIT_CACHE_DIR"
+from dangjian_audit.cachedir import ENV_DIR, cache_dir, read_entry, write_entry
+
+__all__ = ["ENV_DIR", "cache_dir", "describe", "load_ruleset_cached"]
+
 FORMAT = 1
-KEEP = 16  # entries kept; the oldest go first
 PREFIX = "ruleset-"
 SUFFIX = ".pickle"
-
-
-def cache_dir() -> Path | None:
-    """Where entries go, or ``None`` when caching is turned off."""
-    configured = os.environ.get(ENV_DIR)
-    if configured is not None:
-        return Path(configured) if configured.strip() else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dangjian-audit"
 
 
 def _code_fingerprint() -> str:
@@ -88,14 +79,10 @@ def _sources(ruleset: Ruleset) -> list[tuple[str, str | None]]:
 def _read(path: Path) -> Ruleset | None:
     from dangjian_audit.models.ruleset import Ruleset
 
-    try:
-        data = path.read_bytes()
-    except OSError:
+    entry = read_entry(path)
+    if not isinstance(entry, tuple) or len(entry) != 2:
         return None
-    try:
-        sources, ruleset = pickle.loads(data)  # noqa: S301 - our own objects in the user's own cache folder
-    except Exception:  # noqa: BLE001 - cut short, corrupt or from another build: rebuild
-        return None
+    sources, ruleset = entry
     if not isinstance(ruleset, Ruleset) or not isinstance(sources, list):
         return None
     for name, digest in sources:
@@ -104,23 +91,8 @@ def _read(path: Path) -> Ruleset | None:
     return ruleset
 
 
-def _write(folder: Path, path: Path, ruleset: Ruleset) -> None:
-    try:
-        data = pickle.dumps((_sources(ruleset), ruleset), protocol=pickle.HIGHEST_PROTOCOL)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, path)  # readers see the whole entry or none
-        except BaseException:
-            os.unlink(tmp)
-            raise
-        entries = sorted(folder.glob(f"{PREFIX}*{SUFFIX}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        return  # an unwritable folder, or an object that cannot be pickled: no cache, same result
+def _write(path: Path, ruleset: Ruleset) -> None:
+    write_entry(path, (_sources(ruleset), ruleset), PREFIX)
 
 
 def load_ruleset_cached(directory: Path | None = None, profile_path: Path | None = None) -> Ruleset:
@@ -145,7 +117,7 @@ def load_ruleset_cached(directory: Path | None = None, profile_path: Path | None
     profile = load_profile(profile_path) if profile_path is not None else None
     ruleset = load_ruleset(directory, profile)
     if folder is not None and entry is not None:
-        _write(folder, entry, ruleset)
+        _write(entry, ruleset)
     return ruleset
 
 
