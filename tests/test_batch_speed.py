@@ -35,6 +35,21 @@ def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for path in (ROOT / "examples").glob("*.yaml"):
         shutil.copy(path, folder / path.name)
     shutil.copytree(ROOT / "examples" / "invalid", folder / "invalid")
+    # Where lines count for more than findings: of two verdicts on one date the later wins (here on
+    # one line, and on two lines), and a list too long is reported at its first record too many.
+    base = (ROOT / "examples" / "province-chengguan-middle.yaml").read_text(encoding="utf-8")
+    verdict = "  - {indicator: FZ-05, status: met, note: 好, inspector: 督导组A, date: 2025-06-20}\n"
+    head, _, _ = base.rpartition("inspector:\n")
+    (folder / "verdicts-lines.yaml").write_text(
+        head + "inspector:\n" + verdict.replace("met", "not_met") + verdict, encoding="utf-8")
+    (folder / "verdicts-one-line.yaml").write_text(
+        head + "inspector: [{indicator: FZ-05, status: not_met, date: 2025-06-20}, "
+        "{indicator: FZ-05, status: partial, date: 2025-06-20}]\n", encoding="utf-8")
+    from dangjian_audit.limits import MAX_RECORDS
+
+    (folder / "too-many.yaml").write_text(
+        head + "inspector: []\nnotes:\n" + "".join(f"  - {{id: N{i}}}\n" for i in range(MAX_RECORDS + 2)),
+        encoding="utf-8")
     return folder
 
 
@@ -54,6 +69,11 @@ def test_rows_without_reports_equal_rows_from_reports(county: Path, tmp_path: Pa
         assert school.pop("reports") is None
     assert plain == with_reports
     assert plain[1]["counts"]["scored"] >= 45 and plain[1]["invalid"]
+    invalid = {Path(i["source"]).name: i["diagnostics"][0] for i in plain[1]["invalid"]}
+    assert invalid["too-many.yaml"]["code"] == "too_long" and invalid["too-many.yaml"]["line"] > 400
+    statuses = {Path(s["source"]).name: s["statuses"] for s in plain[1]["schools"]}
+    assert statuses["verdicts-lines.yaml"]["FZ-05"] == "met"  # the later verdict, on the later line
+    assert statuses["verdicts-one-line.yaml"]["FZ-05"] in ("not_met", "partial")
 
 
 @pytest.mark.skipif(not fastyaml.AVAILABLE, reason="the fast extra is not installed")

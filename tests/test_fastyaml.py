@@ -122,6 +122,7 @@ DIFFERENCES = {
     "five thousand digits": "a: " + "9" * 5000 + "\n", "300-bit integer": "a: " + str(2**300) + "\n",
     "huge key": str(2**300) + ": a\n", "huge in a sequence": "a: [" + str(2**300) + "]\n",
     "deep nesting": "a: " + "[" * 2000 + "]" * 2000 + "\n",
+    "too many values": "a: [" + "1," * 210_000 + "1]\n",
     # read alike by both, but screened with their riskier neighbours
     "hex": "a: 0x1F\n", "binary": "a: 0b11\n", "bare fraction": "a: .5\n", "negative infinity": "a: -.inf\n",
     # structure yaml-rs accepts and libyaml refuses

@@ -22,7 +22,10 @@ from conftest import EXAMPLES, ROOT, assert_golden, run_cli
 FAULTS_FILE = Path(__file__).parent / "faults" / "seen.yaml"
 GOLDEN = Path(__file__).parent / "golden" / "faults"
 FAULTS: list[dict[str, Any]] = yaml.safe_load(FAULTS_FILE.read_text(encoding="utf-8"))["faults"]
-DIAGNOSTIC = re.compile(r"^(?P<path>.+?):(?P<line>\d+):(?P<col>\d+): error \[(?P<code>\w+)\] ")
+DIAGNOSTIC = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+):(?P<col>\d+))?: error \[(?P<code>\w+)\] ")
+# problems of the file as a whole, before any line is read or parsed
+FILE_LEVEL = {"file_too_large", "not_regular_file", "unreadable", "permission_denied", "yaml_too_many_values",
+              "unreadable_folder"}
 
 
 def faulty_text(fault: dict[str, Any]) -> str:
@@ -65,6 +68,7 @@ def test_seen_fault_is_refused_at_its_line(tmp_path: Path, fault: dict[str, Any]
     assert wanted, f"{fault['code']} not in:\n{err}"
     if fault["at"] is not None:
         assert int(wanted[0]["line"]) == _line_of(text, fault["at"]), err
+    assert all(d["line"] is not None or d["code"] in FILE_LEVEL for d in found), err
     assert_golden(GOLDEN / f"{fault['name']}.txt", err, update_golden)
 
 
@@ -127,10 +131,12 @@ def test_file_over_the_size_limit_is_refused_before_parsing(tmp_path: Path, monk
     assert code in (0, 1), err
 
 
-def test_same_limit_for_check_and_batch(tmp_path: Path) -> None:
+def test_same_limit_for_check_batch_and_plan(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
     path.write_bytes(b"# " + b"x" * 2000 + b"\n")
     code, _, err = run_cli(["batch", str(tmp_path), "--as-of", "2025-12-31", "--max-file-size", "1000", "-j", "1"])
+    assert code == 3 and "[file_too_large]" in err
+    code, _, err = run_cli(["plan", str(path), "--as-of", "2025-12-31", "--max-file-size", "1000"])
     assert code == 3 and "[file_too_large]" in err
 
 
@@ -143,7 +149,7 @@ def test_unreadable_file_is_exit_3(tmp_path: Path) -> None:
         code, err = _check(path)
     finally:
         path.chmod(stat.S_IRUSR | stat.S_IWUSR)
-    assert code == 3 and "[unreadable]" in err
+    assert code == 3 and "[permission_denied]" in err
 
 
 def test_unreadable_folder_is_listed_by_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -239,7 +245,7 @@ def test_unreadable_file_is_exit_3_even_for_root(tmp_path: Path, monkeypatch: py
 
     monkeypatch.setattr(os, "open", deny)
     code, err = _check(path)
-    assert code == 3 and "secret.yaml: error [unreadable]" in err
+    assert code == 3 and "secret.yaml: error [permission_denied]" in err
 
 
 # ---------------------------------------------------------------- a county's folder, faults among good files
@@ -300,3 +306,46 @@ def test_catalog_header_problems_have_their_lines(tmp_path: Path) -> None:
     found = _diagnostics(err)
     assert [d["code"] for d in found] == ["catalog_unknown_indicator"], err
     assert int(found[0]["line"]) == _line_of(head.read_text(encoding="utf-8"), "ZZ-99")
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("a: b: c\n", "yaml_mapping_values"),
+    ("a:\n\t- b\n", "yaml_tab"),
+    ("a: \"abc\n", "yaml_unclosed_quote"),
+    ("a: [1, 2\n", "yaml_flow_unclosed"),
+    ("a: {b: c\n", "yaml_flow_unclosed"),
+    ("a: \"\\q\"\n", "yaml_escape"),
+    ("- a\nb: c\n", "yaml_indentation"),
+    ("a: b\n- c\n", "yaml_indentation"),
+    ("a: @b\n", "yaml_bad_character"),
+    ("a: 1\n---\nb: 2\n", "yaml_multiple_documents"),
+    ("a: " + "[" * 2000 + "]" * 2000 + "\n", "yaml_too_deep"),
+    ("a: 0x" + "f" * 5000 + "\n", "number_too_large"),
+    ("a: !!float x\n", "yaml_syntax"),
+])
+def test_yaml_problems_have_their_own_codes(text: str, code: str) -> None:
+    """The parser's common problems are told in the user's language; its English is only the detail."""
+    from dangjian_audit.errors import InputError
+    from dangjian_audit.i18n import Messages
+    from dangjian_audit.yamlio import parse
+
+    with pytest.raises(InputError) as caught:
+        parse(text, "x.yaml")
+    found = caught.value.diagnostics[0]
+    assert found.code == code
+    message = Messages("zh").error(found.code, found.args)
+    assert re.search("[A-Za-z]{4,}", message.split("（解析器")[0].replace("YAML", "").replace("Tab", "")) is None \
+        or code == "yaml_syntax", message
+
+
+def test_references_into_an_omitted_section_are_not_refused(tmp_path: Path) -> None:
+    """Without a roster (or party groups), the file is incomplete, not impossible: it is scored."""
+    text = (EXAMPLES / "county-houliu-primary.yaml").read_text(encoding="utf-8")
+    start, end = text.index("members:\n"), text.index("meetings:\n")
+    path = tmp_path / "no-roster.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    code, err = _check(path)
+    assert code in (0, 1), err
+    path.write_text((text[:start] + text[end:]).replace("a: M01, b: M02}", "a: M01, b: M01}", 1), encoding="utf-8")
+    code, err = _check(path)
+    assert code == 3 and "[talk_with_self]" in err

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# control characters (C0, DEL, C1) and bidi embeddings, overrides and isolates: an input echoed into
-# a diagnostic must not clear a terminal, start a forged diagnostic line or reorder what a reader sees
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# control characters (C0, DEL, C1), line and paragraph separators, and bidi embeddings, overrides and
+# isolates: an input echoed into a diagnostic must not clear a terminal, start a forged diagnostic
+# line or reorder what a reader sees
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str) -> str:

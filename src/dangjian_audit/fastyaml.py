@@ -8,11 +8,13 @@ the two parsers accept slightly different texts. :func:`parse` therefore returns
 diagnostic): it takes the fast path only for a text that passes every screen below, and otherwise
 hands the text to :func:`dangjian_audit.yamlio.parse`.
 
-1. Text: no tag (``!``), anchor (``&``), alias (``*``), complex key or flow key indicator
-   (``?``), escape other than ``\\"`` and ``\\\\``, tab, merge key (``<<``), reserved
-   ``__line__`` key, directive (``%``), second document (``---``/``...`` after the first line),
-   and none of the characters YAML 1.1 counts as line breaks or byte-order marks inside the text
-   (NEL, LS, PS, BOM).
+1. Text: not more values than :func:`yamlio.parse` accepts (``limits.MAX_YAML_VALUES``), no tag
+   (``!``), anchor (``&``), alias (``*``), complex key or flow key indicator (``?``), escape
+   other than ``\\"`` and ``\\\\``, tab, merge key (``<<``), reserved ``__line__`` key,
+   directive (``%``), second document (``---``/``...`` after the first line), and none of the
+   characters YAML 1.1 counts as line breaks or byte-order marks inside the text (NEL, LS, PS,
+   BOM). A pre-check added to :func:`yamlio.parse` must be added here too (the fault and
+   conformance tests catch a missing one).
 2. Numbers: no plain token that YAML 1.1 and 1.2 read differently, i.e. a number with a leading
    zero (1.1 octal), a base prefix (``0o``, ``0x``, ``0b`` in either case), an exponent, or a sign
    before a bare fraction (``+.5``).
@@ -127,9 +129,14 @@ def fast_load(text: str, *, lines: bool = True) -> dict[Any, Any] | None:
 
 def screen(text: str) -> bool:
     """True when the text holds nothing the fast path could read differently (steps 1-3)."""
+    from dangjian_audit.limits import MAX_YAML_VALUES
+
     for token in _REFUSED:
         if token in text:
             return False
+    # yamlio.parse refuses a text with too many values before parsing it: so does the fast path
+    if text.count(":") + text.count(",") + text.count("\n") > MAX_YAML_VALUES:
+        return False
     if text.startswith(("%", "...")):
         return False
     # Of the escapes, only \" and \\ (common in Chinese titles quoted inside quotes) are let through.

@@ -21,8 +21,22 @@ MAX_COUNT: Final = 10_000
 MAX_HOURS: Final = 2_000
 #: days (a notice period)
 MAX_DAYS: Final = 366
+#: months of unpaid dues on record (two years; 党章: six months unpaid without reason means leaving)
+MAX_DUES_MONTHS: Final = 24
+#: a person's age in years
+MAX_AGE: Final = 120
 #: an amount of money in yuan
 MAX_YUAN: Final = 10**9
+#: records in one list of the evidence (meetings, decisions, activities, talks ...); the roster of
+#: members is bounded by MAX_PEOPLE. Far above any school's year, and it bounds the work one file
+#: can ask for (100,000 decisions took 32 s and 1.9 GB before this bound)
+MAX_RECORDS: Final = 5_000
+#: an upper estimate of the values in one YAML file (its colons, commas and lines), checked before
+#: parsing: the parser builds every node before anything can be refused, so 6 MB of "1," took 16 s
+#: and 1.2 GB; the largest bundled example has about 3,600
+MAX_YAML_VALUES: Final = 200_000
+#: items in a short list (terms, agenda flags, clauses, checklist items, honours)
+MAX_ITEMS: Final = 200
 #: an assessment period, in months
 MAX_PERIOD_MONTHS: Final = 13
 

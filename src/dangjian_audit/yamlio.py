@@ -103,7 +103,7 @@ def read_text(path: Path, display: str, limit: int | None = None) -> str:
     except FileNotFoundError:
         raise InputError([Diagnostic(display, "file_not_found")]) from None
     except PermissionError:
-        raise InputError([Diagnostic(display, "unreadable", {"reason": "permission denied"})]) from None
+        raise InputError([Diagnostic(display, "permission_denied")]) from None
     except IsADirectoryError:
         raise InputError([Diagnostic(display, "is_directory")]) from None
     except OSError as exc:
@@ -142,6 +142,11 @@ def parse(text: str, display: str) -> Any:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise InputError([Diagnostic(display, "empty_file")])
+    from dangjian_audit.limits import MAX_YAML_VALUES
+
+    values = text.count(":") + text.count(",") + text.count("\n")
+    if values > MAX_YAML_VALUES:
+        raise InputError([Diagnostic(display, "yaml_too_many_values", {"count": values, "limit": MAX_YAML_VALUES})])
     if "*" in text:  # cheap pre-check: only a text with an asterisk can hold an alias
         alias = _first_alias(text)
         if alias is not None:

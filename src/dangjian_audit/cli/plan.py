@@ -20,6 +20,7 @@ from dangjian_audit.cli.common import (
     CatalogOpt,
     Lang,
     LangOpt,
+    MaxSizeOpt,
     OutputOpt,
     ProfileOpt,
     err,
@@ -82,6 +83,7 @@ def plan(
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    max_file_size: MaxSizeOpt = None,
 ) -> None:
     """The smallest set of gaps whose closing reaches the target, as a rectification ledger (整改台账).
 
@@ -101,7 +103,7 @@ def plan(
     wanted = parse_target(target, ruleset, msgs)
     try:
         old = read_previous(previous) if previous is not None else None
-        report = plan_file(ruleset, file, str(file), day, msgs, wanted, old)
+        report = plan_file(ruleset, file, str(file), day, msgs, wanted, old, max_bytes=max_file_size)
     except InputError as exc:
         for d in exc.diagnostics:
             err(d.render(msgs))

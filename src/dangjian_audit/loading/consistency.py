@@ -75,11 +75,14 @@ class _Checker:
         line, col, _ = locate(self.text, loc)
         self.diags.append(Diagnostic(self.display, code, args, line, col))
 
-    def part(self, loc: tuple[Any, ...], part: int | None, whole: int | None, whole_field: str) -> None:
-        """``part`` (at ``loc``) must not exceed ``whole`` (named ``whole_field``)."""
-        if part is not None and whole is not None and part > whole:
-            self.at(loc, "part_exceeds_whole", field=_name(loc), value=part,
-                    whole_field=whole_field, whole=whole)
+    def part(self, loc: tuple[Any, ...], part: int | None, whole: int | None, whole_field: str,
+             name: str | None = None) -> bool:
+        """``part`` (at ``loc``, or named ``name``) must not exceed ``whole`` (named ``whole_field``)."""
+        if part is None or whole is None or part <= whole:
+            return True
+        self.at(loc, "part_exceeds_whole", field=name or _name(loc), value=part, whole_field=whole_field,
+                whole=whole)
+        return False
 
     def order(self, loc: tuple[Any, ...], early: dt.date | None, late: dt.date | None, early_field: str) -> None:
         """The date at ``loc`` must not precede ``early`` (named ``early_field``)."""
@@ -99,18 +102,21 @@ def consistency_diagnostics(ev: Evidence, text: str, display: str,
 
 
 def _references(c: _Checker, indicator_ids: frozenset[str] | None) -> None:
+    # A reference is checked against a section the file lists; a section left out makes the
+    # indicators that need it report insufficient evidence, and its references cannot be checked.
     ev = c.ev
-    member_ids = {m.id for m in ev.members or ()}
+    member_ids = {m.id for m in ev.members} if ev.members is not None else None
     for i, talk in enumerate(ev.talks or ()):
         if talk.a == talk.b:
             c.at(("talks", i, "b"), "talk_with_self", id=talk.a)
         for side in ("a", "b"):
             ref = getattr(talk, side)
-            if ref not in member_ids:
+            if member_ids is not None and ref not in member_ids:
                 c.at(("talks", i, side), "unknown_member", id=ref)
-    group_ids = {g.id for g in ev.organization.party_groups or ()}
+    groups = ev.organization.party_groups
+    group_ids = {g.id for g in groups} if groups is not None else None
     for i, meeting in enumerate(ev.meetings or ()):
-        if meeting.group is not None and meeting.group not in group_ids:
+        if group_ids is not None and meeting.group is not None and meeting.group not in group_ids:
             c.at(("meetings", i, "group"), "unknown_party_group", id=meeting.group)
     if indicator_ids is not None:
         for i, verdict in enumerate(ev.inspector or ()):
@@ -153,12 +159,13 @@ def _parts(c: _Checker) -> None:
     if ap is not None:
         c.part(("appraisal", "members"), ap.members, declared, "organization.formal_members + probationary_members")
         if ev.members is not None:
-            c.part(("appraisal", "members"), ap.members, len(ev.members), "members (listed)")
+            c.part(("appraisal", "members"), ap.members, len(ev.members), "members[*]")
         c.part(("appraisal", "assessed"), ap.assessed, ap.members, "appraisal.members")
-        c.part(("appraisal", "excellent"), ap.excellent, ap.assessed, "appraisal.assessed")
-        c.part(("appraisal", "unqualified"), ap.unqualified, ap.assessed, "appraisal.assessed")
-        c.part(("appraisal", "unqualified"), ap.excellent + ap.unqualified, ap.assessed,
-               "appraisal.assessed (excellent + unqualified)")
+        alone = c.part(("appraisal", "excellent"), ap.excellent, ap.assessed, "appraisal.assessed")
+        alone &= c.part(("appraisal", "unqualified"), ap.unqualified, ap.assessed, "appraisal.assessed")
+        if alone:
+            c.part(("appraisal", "unqualified"), ap.excellent + ap.unqualified, ap.assessed, "appraisal.assessed",
+                   name="appraisal.excellent + appraisal.unqualified")
         c.part(("appraisal", "followups"), ap.followups, ap.members, "appraisal.members")
     staff_total = ev.staff.total if ev.staff is not None else ev.school.staff_total
     if ev.staff is not None:

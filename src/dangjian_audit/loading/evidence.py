@@ -14,7 +14,7 @@ from dangjian_audit.errors import InputError
 from dangjian_audit.fastyaml import parse
 from dangjian_audit.loading.positions import validation_diagnostics
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.yamlio import locate, read_text
+from dangjian_audit.yamlio import LINE_KEY, locate, read_text
 
 _DATED = ("meetings", "activities", "talks", "incidents")
 
@@ -84,6 +84,39 @@ def _raw_period_checks(data: dict[str, Any], text: str, display: str) -> list[Di
     return diags
 
 
+def _oversized_lists(data: dict[str, Any], text: str, display: str) -> list[Diagnostic]:
+    """Top-level lists longer than the evidence model allows, at the first record too many."""
+    from dangjian_audit.limits import MAX_PEOPLE, MAX_RECORDS
+
+    diags = []
+    lines: list[str] | None = None
+    for key, value in data.items():
+        limit = MAX_PEOPLE if key == "members" else MAX_RECORDS
+        if not isinstance(value, list) or len(value) <= limit:
+            continue
+        extra = value[limit]
+        line = extra.get(LINE_KEY) if isinstance(extra, dict) else None
+        col = None
+        if isinstance(line, int):
+            lines = lines if lines is not None else text.splitlines()
+            row = lines[line - 1] if 0 < line <= len(lines) else ""
+            col = len(row) - len(row.lstrip(" -")) + 1
+        diags.append(Diagnostic(display, "too_long", {"field": str(key), "limit": limit}, line, col))
+    return diags
+
+
+def _lines_matter(data: dict[str, Any]) -> bool:
+    """Whether source lines count for more than findings' positions: a list too long is reported at
+    its first record too many, and of several inspector verdicts on one date the later one wins."""
+    from dangjian_audit.limits import MAX_PEOPLE, MAX_RECORDS
+
+    verdicts = data.get("inspector")
+    if isinstance(verdicts, list) and len(verdicts) > 1:
+        return True
+    return any(isinstance(value, list) and len(value) > (MAX_PEOPLE if key == "members" else MAX_RECORDS)
+               for key, value in data.items())
+
+
 def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
                   indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None, *,
                   lines: bool = True) -> Evidence:
@@ -103,6 +136,12 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
     data = parse(text, display, lines=lines)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    if not lines and _lines_matter(data):
+        data = parse(text, display)
+    oversized = _oversized_lists(data, text, display)
+    if oversized:
+        # refused before validation and before positions are composed: both cost as much as the parse
+        raise InputError(oversized)
     rule_diags = rule_key_diagnostics(data, text, display)
     try:
         ev = Evidence.model_validate(data)

@@ -16,7 +16,7 @@ models keep it as ``src_line`` so findings can point at ``file:line``.
 import datetime as dt
 import re
 import unicodedata
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -36,10 +36,10 @@ from dangjian_audit import limits as lim
 
 # ---------------------------------------------------------------- text
 
-# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
-# and isolates that reorder what a reader sees (U+202A-202E, U+2066-2069)
-_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# C0 controls but tab and newline, DEL, C1 controls, the line and paragraph separators (U+2028-2029),
+# and the bidi embeddings, overrides and isolates that reorder what a reader sees (U+202A-202E, U+2066-2069)
+_FORBIDDEN_MULTILINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def _refuse_controls(pattern: re.Pattern[str]) -> Any:
@@ -81,6 +81,13 @@ Days = Annotated[StrictInt, Field(ge=0, le=lim.MAX_DAYS)]
 Amount = Annotated[StrictFloat, Field(ge=0, le=lim.MAX_YUAN, allow_inf_nan=False)]
 Hours = Annotated[StrictFloat, Field(ge=0, le=lim.MAX_HOURS, allow_inf_nan=False)]
 Flag = StrictBool
+
+# ---------------------------------------------------------------- lists (a bound on the work a file can ask for)
+
+T = TypeVar("T")
+Records = Annotated[list[T], Field(max_length=lim.MAX_RECORDS)]
+Roster = Annotated[list[T], Field(max_length=lim.MAX_PEOPLE)]
+Items = Annotated[list[T], Field(max_length=lim.MAX_ITEMS)]
 
 # ---------------------------------------------------------------- dates
 
@@ -145,7 +152,7 @@ class Period(Record):
     kind: Literal["school_year", "calendar_year"]
     start: Day
     end: Day
-    terms: list[Term] = Field(default_factory=list)
+    terms: Items[Term] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
@@ -198,8 +205,8 @@ class Organization(Record):
     last_election: Election | None = None
     extension: Extension | None = None
     secretary_is_principal: Flag | None = None
-    committee: list[CommitteeSeat] | None = None
-    party_groups: list[PartyGroup] | None = None
+    committee: Records[CommitteeSeat] | None = None
+    party_groups: Records[PartyGroup] | None = None
 
 
 class Leader(Record):
@@ -221,7 +228,7 @@ class Member(Record):
     pioneer_post: Flag | None = None
     post_pledge: Flag | None = None
     post_reviewed: Flag | None = None
-    dues_unpaid_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
+    dues_unpaid_months: Annotated[StrictInt, Field(ge=0, le=lim.MAX_DUES_MONTHS)] | None = None
     dues_rate_ok: Flag | None = None
     admitted: Day | None = None
     dues_from: Day | None = None
@@ -272,7 +279,7 @@ class Meeting(Record):
     recorder: Line | None = None
     absentees_recorded: Flag | None = None
     minutes: Flag | None = None
-    agenda: list[AgendaFlag] = Field(default_factory=list)
+    agenda: Items[AgendaFlag] = Field(default_factory=list)
     group: Ident | None = None
     speaker_role: Literal["secretary", "deputy_secretary", "principal", "member", "guest"] | None = None
     topic: FreeText | None = None
@@ -320,7 +327,7 @@ class Document(Record):
     adopted: Day | None = None
     reviewed: Day | None = None
     approved_by_party: Flag | None = None
-    clauses: list[Ident] = Field(default_factory=list)
+    clauses: Items[Ident] = Field(default_factory=list)
 
 
 class Decision(Record):
@@ -353,7 +360,7 @@ class CadreAppointment(Record):
 
 class Candidate(Record):
     id: Ident
-    age_at_application: Annotated[StrictInt, Field(ge=0, le=120)] | None = None
+    age_at_application: Annotated[StrictInt, Field(ge=0, le=lim.MAX_AGE)] | None = None
     applied: Day | None = None
     talked: Day | None = None
     activist: Day | None = None
@@ -436,7 +443,7 @@ class Cultivation(Record):
 
 
 class Facility(Record):
-    checklist: list[Ident] = Field(default_factory=list)
+    checklist: Items[Ident] = Field(default_factory=list)
     budget_yuan: Amount | None = None
 
 
@@ -447,8 +454,8 @@ class Honour(Record):
 
 
 class Outcomes(Record):
-    outputs: list[Literal["experience", "video", "compilation", "platform"]] = Field(default_factory=list)
-    honours: list[Honour] = Field(default_factory=list)
+    outputs: Items[Literal["experience", "video", "compilation", "platform"]] = Field(default_factory=list)
+    honours: Items[Honour] = Field(default_factory=list)
 
 
 class Incident(Record):
@@ -474,21 +481,21 @@ class Evidence(Record):
     period: Period
     school: School
     organization: Organization
-    leadership: list[Leader] | None = None
-    members: list[Member] | None = None
-    meetings: list[Meeting] | None = None
-    documents: list[Document] | None = None
-    decisions: list[Decision] | None = None
-    cadre_appointments: list[CadreAppointment] | None = None
-    recruitment: list[Candidate] | None = None
-    activities: list[Activity] | None = None
-    talks: list[Talk] | None = None
+    leadership: Records[Leader] | None = None
+    members: Roster[Member] | None = None
+    meetings: Records[Meeting] | None = None
+    documents: Records[Document] | None = None
+    decisions: Records[Decision] | None = None
+    cadre_appointments: Records[CadreAppointment] | None = None
+    recruitment: Records[Candidate] | None = None
+    activities: Records[Activity] | None = None
+    talks: Records[Talk] | None = None
     appraisal: Appraisal | None = None
-    channels: list[Channel] | None = None
-    material_reviews: list[MaterialReview] | None = None
+    channels: Records[Channel] | None = None
+    material_reviews: Records[MaterialReview] | None = None
     staff: Staff | None = None
     cultivation: Cultivation | None = None
     facility: Facility | None = None
     outcomes: Outcomes | None = None
-    incidents: list[Incident] | None = None
-    inspector: list[Verdict] | None = None
+    incidents: Records[Incident] | None = None
+    inspector: Records[Verdict] | None = None
