@@ -56,7 +56,7 @@ def test_second_load_comes_from_the_cache(catalog: Path, builds: list[Any]) -> N
 def test_every_catalog_file_invalidates(catalog: Path, builds: list[Any]) -> None:
     catalog_cache.load_ruleset_cached(catalog)
     files = sorted(catalog.glob("*.yaml"))
-    assert len(files) >= 6  # catalog.yaml and the five dimension files
+    assert len(files) >= 6  # catalog.yaml, the five dimension files and any other YAML file beside them
     for n, path in enumerate(files, start=2):
         _append(path, "# edited\n")  # same meaning, new content: still rebuilt
         catalog_cache.load_ruleset_cached(catalog)
@@ -66,11 +66,20 @@ def test_every_catalog_file_invalidates(catalog: Path, builds: list[Any]) -> Non
 
 
 def test_a_changed_threshold_reaches_the_ruleset(catalog: Path, builds: list[Any]) -> None:
-    assert catalog_cache.load_ruleset_cached(catalog).settings["flag_week_share"] == 0.9
+    before = catalog_cache.load_ruleset_cached(catalog).settings["flag_week_share"]
     path = catalog / "catalog.yaml"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("flag_week_share: 0.9\n", "flag_week_share: 0.8\n", 1), encoding="utf-8")
+    assert f"flag_week_share: {before}\n" in text
+    path.write_text(text.replace(f"flag_week_share: {before}\n", "flag_week_share: 0.8\n", 1), encoding="utf-8")
     assert catalog_cache.load_ruleset_cached(catalog).settings["flag_week_share"] == 0.8
+
+
+def test_a_new_file_in_the_catalog_folder_invalidates(catalog: Path, builds: list[Any]) -> None:
+    catalog_cache.load_ruleset_cached(catalog)
+    (catalog / "extra.yaml").write_text("a: 1\n", encoding="utf-8")
+    catalog_cache.load_ruleset_cached(catalog)
+    catalog_cache.load_ruleset_cached(catalog)
+    assert len(builds) == 2
 
 
 def test_profile_and_version_invalidate(catalog: Path, builds: list[Any], tmp_path: Path,

@@ -11,6 +11,14 @@ these operations, applied in this order, then expects one status:
     append: {section: [records...]}                   # add records
 
 ``where`` matches fields by equality; ``month: YYYY-MM`` matches a record's date month.
+
+A case may also assert what the report says, not only the status:
+
+    findings: [{contains: "…"}]        # each must match a finding's rendered message (zh by default)
+    findings: [{contains: "…", severity: warning, lang: en}]
+    no_findings: true                  # the indicator reports nothing at all
+    guide: [38, 39]                    # the guide rules (guide-and-rules.md b.2) the case exercises
+
 New cases need no Python.
 """
 
@@ -25,9 +33,13 @@ import pytest
 import yaml
 
 from dangjian_audit.engine import evaluate
+from dangjian_audit.i18n import Messages
 from dangjian_audit.loading import load_ruleset, semantic_checks
 from dangjian_audit.models.catalog import Profile
 from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.models.result import IndicatorResult
+from dangjian_audit.report import build_report
+from dangjian_audit.scoring import score
 from dangjian_audit.yamlio import parse
 
 CASES = Path(__file__).parent / "cases"
@@ -118,12 +130,36 @@ def _ruleset_for(case: dict[str, Any], default: Any) -> Any:
 
 
 def _status(ruleset: Any, indicator: str, data: dict[str, Any]) -> tuple[str, bool]:
+    result = _result(ruleset, indicator, data, "zh")
+    return result.status, result.veto_triggered
+
+
+def _result(ruleset: Any, indicator: str, data: dict[str, Any], lang: str) -> IndicatorResult:
+    """The indicator as the report shows it: status, veto and findings rendered in ``lang``."""
     evidence = Evidence.model_validate(data)
     # The loader's cross-field checks (dates in the period, unique ids, meeting links) must pass too.
     assert semantic_checks(evidence, "", "case") == []
-    only = [ev for ev in evaluate(ruleset, evidence, AS_OF) if ev.compiled.indicator.id == indicator]
+    evaluations = evaluate(ruleset, evidence, AS_OF)
+    report = build_report(ruleset, evidence, evaluations, score(ruleset, evaluations), "case", AS_OF,
+                          Messages(lang))
+    only = [r for r in report.indicators if r.id == indicator]
     assert only, f"no indicator {indicator}"
-    return only[0].status, only[0].veto_triggered
+    return only[0]
+
+
+def _check_findings(ruleset: Any, indicator: str, data: dict[str, Any], case: dict[str, Any]) -> None:
+    results: dict[str, IndicatorResult] = {}
+    for want in case.get("findings") or []:
+        lang = want.get("lang", "zh")
+        if lang not in results:
+            results[lang] = _result(ruleset, indicator, data, lang)
+        found = [f for f in results[lang].findings if want["contains"] in f.message
+                 and f.severity == want.get("severity", f.severity)]
+        messages = "\n".join(f"[{f.severity}] {f.message}" for f in results[lang].findings)
+        assert found, f"{case['name']}: no finding contains {want['contains']!r}; the findings are:\n{messages}"
+    if case.get("no_findings"):
+        findings = _result(ruleset, indicator, data, "zh").findings
+        assert findings == [], [f.message for f in findings]
 
 
 def test_base_meets_every_indicator(ruleset: Any) -> None:
@@ -146,6 +182,9 @@ def test_every_indicator_has_meeting_and_failing_cases(ruleset: Any) -> None:
 @pytest.mark.parametrize(("indicator", "case"), ALL_CASES)
 def test_indicator_case(ruleset: Any, indicator: str, case: dict[str, Any]) -> None:
     assert case["expect"] in STATUSES
-    status, veto = _status(_ruleset_for(case, ruleset), indicator, apply_case(case))
+    chosen = _ruleset_for(case, ruleset)
+    data = apply_case(case)
+    status, veto = _status(chosen, indicator, data)
     assert status == case["expect"], case.get("name")
     assert veto == bool(case.get("veto", False))
+    _check_findings(chosen, indicator, data, case)

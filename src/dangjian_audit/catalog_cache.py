@@ -6,9 +6,10 @@ milliseconds in every ``check``; a pickled :class:`~dangjian_audit.models.rulese
 An entry is found by a hash of everything a ruleset is built from besides the catalog files: the
 package version, a fingerprint of the package's own modules (a changed class must never be
 restored from an old pickle), the Python and pydantic versions, the catalog directory as given and
-the profile's bytes. The entry lists every catalog file it was compiled from (``catalog.yaml`` and
-each dimension file) with its SHA-256, and is used only while every one of them still has that
-content: any edit to a catalog file, the profile or the package means a rebuild.
+the profile's bytes. The entry lists every catalog file it may depend on (each YAML file of the
+catalog folder and each dimension file) with its SHA-256, and is used only while every one of
+them still has that content and no YAML file was added to the folder: any edit to a catalog
+file, the profile or the package means a rebuild.
 
 The cache lives in ``$DANGJIAN_AUDIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/dangjian-audit``, else
 ``~/.cache/dangjian-audit``; ``DANGJIAN_AUDIT_CACHE_DIR=`` (empty) turns it off. A folder that
@@ -69,11 +70,18 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
+def _listing(directory: Path) -> list[Path]:
+    return sorted(directory.glob("*.yaml"))
+
+
 def _sources(ruleset: Ruleset) -> list[tuple[str, str | None]]:
-    """Every catalog file the ruleset was compiled from, with its content hash now."""
+    """Every file the ruleset could depend on, with its content hash now: each YAML file in the
+    catalog folder (a file the loader does not read today only costs a rebuild when it changes)
+    and each dimension file wherever it is."""
     directory = Path(ruleset.catalog.directory)
-    files = [directory / "catalog.yaml", *(directory / d.file for d in ruleset.catalog.header.dimensions)]
-    return [(str(path), _file_hash(path)) for path in files]
+    files = {*_listing(directory), directory / "catalog.yaml",
+             *(directory / d.file for d in ruleset.catalog.header.dimensions)}
+    return [(str(path), _file_hash(path)) for path in sorted(files)]
 
 
 def _read(path: Path) -> Ruleset | None:
@@ -88,6 +96,9 @@ def _read(path: Path) -> Ruleset | None:
     for name, digest in sources:
         if digest is None or _file_hash(Path(name)) != digest:
             return None
+    known = {name for name, _ in sources}
+    if any(str(path) not in known for path in _listing(Path(ruleset.catalog.directory))):
+        return None  # a new file in the catalog folder
     return ruleset
 
 

@@ -31,12 +31,17 @@ class Diagnostic:
     line: int | None = None
     column: int | None = None
     severity: str = "error"
+    # a workbook cell as ``sheet!C14`` (line and column then hold its row and column numbers)
+    cell: str | None = None
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.path, self.line or 0, self.column or 0, self.code)
+    def sort_key(self) -> tuple[str, str, int, int, str]:
+        sheet = self.cell.rpartition("!")[0] if self.cell else ""
+        return (self.path, sheet, self.line or 0, self.column or 0, self.code)
 
     def location(self) -> str:
         path = inert(self.path)
+        if self.cell is not None:
+            return f"{path}:{inert(self.cell)}"
         if self.line is None:
             return path
         return f"{path}:{self.line}:{self.column or 1}"
@@ -47,7 +52,7 @@ class Diagnostic:
         return f"{self.location()}: {self.severity} [{self.code}] {text}"
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
-        return {
+        out = {
             "path": self.path,
             "line": self.line,
             "column": self.column,
@@ -55,3 +60,4 @@ class Diagnostic:
             "code": self.code,
             "message": messages.error(self.code, _inert_args(self.args)),
         }
+        return out | {"cell": self.cell} if self.cell is not None else out

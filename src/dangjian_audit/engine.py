@@ -9,12 +9,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from dangjian_audit.models.check import Spec
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.rules import REGISTRY
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, missing_section, resolve
+from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, matches, missing_section, resolve
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
+NOT_THIS_SCHOOL = Outcome(ONE, "detail_condition", applicable=False)
 
 
 @dataclass(slots=True)
@@ -27,6 +29,15 @@ class Evaluation:
     veto_triggered: bool = False
 
 
+def _run(spec: Spec, evidence: Evidence, ctx: Context, one_person: bool) -> Outcome:
+    if one_person and spec.skip_if_one_person:
+        return ONE_PERSON
+    condition = getattr(spec, "applies_if", None)
+    if condition and not matches(evidence, condition, ctx):
+        return NOT_THIS_SCHOOL
+    return REGISTRY[spec.kind].run(spec, evidence, ctx)
+
+
 def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Evaluation:
     ind = ci.indicator
     missing = [name for name in ind.evidence if resolve(evidence, name, ctx) is None]
@@ -35,8 +46,7 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
         return Evaluation(ci, "insufficient_evidence", ZERO, [], findings)
     one_person = bool(evidence.organization.secretary_is_principal)
     ctx.indicator = ind.id
-    outcomes = [ONE_PERSON if one_person and spec.skip_if_one_person else REGISTRY[spec.kind].run(spec, evidence, ctx)
-                for spec in ci.checks]
+    outcomes = [_run(spec, evidence, ctx, one_person) for spec in ci.checks]
     findings = [f for o in outcomes for f in o.findings]
     if any(o.insufficient for o in outcomes):
         return Evaluation(ci, "insufficient_evidence", ZERO, outcomes, findings)

@@ -28,6 +28,7 @@ from dangjian_audit.models.result import (
     PeriodRef,
     SchoolRef,
     SchoolReport,
+    VetoCap,
 )
 from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.scoring import Score, score
@@ -48,7 +49,7 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
         args["text"] = f.text.get(msgs.lang).format_map(SafeDict(f.args))
     message = msgs.fmt("findings", f.message or f.key, args)
     loc = Location(path=source, line=f.line) if f.line is not None else None
-    return FindingOut(code=f.key, message=message, location=loc)
+    return FindingOut(code=f.key, message=message, location=loc, severity="warning" if f.warning else "error")
 
 
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
@@ -139,6 +140,11 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     gaps = [r.id for r in sorted((r for r in results if r.lost > 0 or r.veto_triggered),
                                  key=lambda r: (-r.lost, r.id))]
     counts = {s: sum(1 for r in results if r.status == s) for s in STATUSES}
+    cap = None
+    if sc.cap is not None:
+        cap = VetoCap(uncapped_total=sc.uncapped, cap=sc.cap, indicators=list(sc.veto),
+                      reason=msgs.ui("gate_reason_veto", ids=", ".join(sc.veto)))
+    warnings = [r.id for r in results if any(f.severity == "warning" for f in r.findings)]
     header = ruleset.catalog.header
     school = evidence.school
     return SchoolReport(
@@ -162,6 +168,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         dimensions=dims,
         indicators=results,
         gaps=gaps,
+        total_uncapped=sc.uncapped,
+        veto_cap=cap,
+        warnings=warnings,
         next_level=_next_level(ruleset, evidence, evaluations, sc, as_of, msgs),
     )
 

@@ -36,6 +36,9 @@ class Score:
     veto: list[str]
     veto_unverified: list[str]
     pending: Decimal
+    # the sum of the dimensions before a veto cap (equals total without a veto)
+    uncapped: Decimal = Decimal(0)
+    cap: Decimal | None = None
 
 
 def indicator_points(ev: Evaluation) -> Decimal:
@@ -58,6 +61,7 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
         value = q(dim.points * awarded / app_max) if app_max else dim.points
         dims.append(DimensionScore(dim.id, value, dim.points, awarded, app_max))
     total = q(sum((d.score for d in dims), Decimal(0)))
+    uncapped = total
     veto = [ev.compiled.indicator.id for ev in evaluations if ev.veto_triggered]
     # A veto item whose evidence is missing cannot be confirmed clear: no demonstration level.
     unverified = [ev.compiled.indicator.id for ev in evaluations
@@ -76,4 +80,5 @@ def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
                 break
     pending = sum((ev.compiled.indicator.points for ev in evaluations if ev.status == "awaiting_inspector"),
                   Decimal(0))
-    return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending)
+    return Score(points, dims, total, Decimal(100), grade, level, veto, unverified, pending, uncapped,
+                 scoring.veto_cap if veto else None)

@@ -115,6 +115,10 @@ class _Builder:
             if "properties" in shape:
                 rows.append(Row(indent, name, "", comment, off, dash))
                 rows.extend(self.fields(shape, indent + 2, off))
+            elif shape.get("type") == "array" and "$ref" in shape.get("items", {}) and first_dash:
+                # a list of records inside a list item (a meeting's attachments): its files must exist
+                # beside the evidence, so the example is the empty list and the comment says what to list
+                rows.append(Row(indent, name, "[]", comment, off, dash))
             elif shape.get("type") == "array" and "$ref" in shape.get("items", {}):
                 item = self.resolve(shape["items"])
                 rows.append(Row(indent, name, "", comment, off, dash))

@@ -144,6 +144,8 @@ def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
         statuses="".join(STATUS_KINDS[e.status].letter for e in evaluations),  # type: ignore[index]
         gate=tuple(score_gate_reasons(sc.total, sc.veto, sc.veto_unverified, level, state.gate, state.msgs,
                                       state.ruleset)),
+        # as report.veto_cap.uncapped_total (tests/test_batch_speed.py keeps the two row builders equal)
+        capped_from=sc.uncapped if sc.cap is not None else None,
     )
 
 
@@ -185,6 +187,7 @@ def score_file(item: tuple[int, str]) -> Row:
         veto=tuple(report.veto),
         statuses="".join(STATUS_KINDS[i.status].letter for i in report.indicators),
         gate=tuple(reasons),
+        capped_from=report.veto_cap.uncapped_total if report.veto_cap else None,
     )
     if opts.plan:
         row.plan, row.plan_levels = plan.model_dump_json(), levels

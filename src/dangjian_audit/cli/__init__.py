@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 
-from dangjian_audit.cli import batch, catalog, check, misc, plan  # noqa: F401 - each registers its commands
+from dangjian_audit.cli import batch, catalog, check, coverage, ledger, misc, plan  # noqa: F401 - each registers its commands
 from dangjian_audit.cli.app import app
 from dangjian_audit.cli.common import err
 from dangjian_audit.errors import EXIT_INTERNAL

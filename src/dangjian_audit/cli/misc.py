@@ -37,6 +37,11 @@ def schema_command(
     write(dumps(schema), None, output, msgs)
 
 
+class InitFormat(str, Enum):
+    yaml = "yaml"
+    xlsx = "xlsx"
+
+
 @app.command("init")
 def init_command(
     path: Annotated[Path | None, typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
@@ -48,14 +53,30 @@ def init_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     catalog: CatalogOpt = None,
     lang: LangOpt = Lang.zh,
+    format: Annotated[InitFormat, typer.Option(
+        "--format", "-f", help="yaml: a commented evidence file; xlsx: a ledger workbook (台账) to fill in.")
+    ] = InitFormat.yaml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (same as PATH).")] = None,
 ) -> None:
-    """Write a commented evidence skeleton covering the sections every indicator needs.
+    """Write a commented evidence skeleton covering the sections every indicator needs,
+    or with --format xlsx a ledger workbook generated from the evidence model.
 
     Exit codes: 0 written, 2 the file exists (use --force) or a bad option, 3 invalid catalog.
     """
     from dangjian_audit.skeleton import render_skeleton
 
     msgs = messages(lang)
+    path = path or output
+    if format is InitFormat.xlsx:
+        if path is None:
+            raise usage(msgs, "usage_needs_output", format=format.value)
+        if path.exists() and not force:
+            raise usage(msgs, "usage_output_exists", path=str(path))
+        from dangjian_audit.cli.ledger import write_binary
+        from dangjian_audit.ledger.template import render_workbook
+
+        write_binary(render_workbook(lang.value), path, msgs)
+        return
     if year is None:
         today = dt.date.today()
         year = today.year if today.month >= 9 else today.year - 1

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dangjian_audit import limits as lim
@@ -67,11 +67,15 @@ def _name(loc: tuple[Any, ...]) -> str:
 
 
 class _Checker:
-    def __init__(self, ev: Evidence, text: str, display: str) -> None:
-        self.ev, self.text, self.display = ev, text, display
+    def __init__(self, ev: Evidence, text: str, display: str,
+                 place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic] | None = None) -> None:
+        self.ev, self.text, self.display, self.place = ev, text, display, place
         self.diags: list[Diagnostic] = []
 
     def at(self, loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        if self.place is not None:  # a workbook places a model location at its cell
+            self.diags.append(self.place(loc, code, args))
+            return
         line, col, _ = locate(self.text, loc)
         self.diags.append(Diagnostic(self.display, code, args, line, col))
 
@@ -92,9 +96,11 @@ class _Checker:
 
 
 def consistency_diagnostics(ev: Evidence, text: str, display: str,
-                            indicator_ids: Iterable[str] | None = None) -> list[Diagnostic]:
+                            indicator_ids: Iterable[str] | None = None,
+                            place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic] | None = None
+                            ) -> list[Diagnostic]:
     """Every impossibility in a schema-valid evidence file; ``indicator_ids`` are the loaded catalog's."""
-    c = _Checker(ev, text, display)
+    c = _Checker(ev, text, display, place)
     _references(c, frozenset(indicator_ids) if indicator_ids is not None else None)
     _parts(c)
     _dates(c)
@@ -155,6 +161,15 @@ def _parts(c: _Checker) -> None:
             if rec.vote is not None:
                 c.part((section, i, "vote", "voted_for"), rec.vote.voted_for, rec.vote.eligible,
                        f"{section}[{i}].vote.eligible")
+    for i, m in enumerate(ev.meetings or ()):
+        if m.delegates is not None:
+            for name in ("teaching", "leaders"):
+                c.part(("meetings", i, "delegates", name), getattr(m.delegates, name), m.delegates.total,
+                       f"meetings[{i}].delegates.total")
+    for i, member in enumerate(ev.members or ()):
+        # the longest unpaid run is part of the unpaid months
+        c.part(("members", i, "dues_unpaid_run_months"), member.dues_unpaid_run_months, member.dues_unpaid_months,
+               f"members[{i}].dues_unpaid_months")
     ap = ev.appraisal
     if ap is not None:
         c.part(("appraisal", "members"), ap.members, declared, "organization.formal_members + probationary_members")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeGuard
 
@@ -19,12 +19,21 @@ from dangjian_audit.yamlio import LINE_KEY, locate, read_text
 _DATED = ("meetings", "activities", "talks", "incidents")
 
 
-def semantic_checks(ev: Evidence, text: str, display: str) -> list[Diagnostic]:
-    """Checks beyond types: dates inside the period, unique ids, meeting references."""
+def semantic_checks(ev: Evidence, text: str, display: str,
+                    place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic] | None = None
+                    ) -> list[Diagnostic]:
+    """Checks beyond types: dates inside the period, unique ids, meeting references.
+
+    ``place`` turns a model location into a diagnostic when the evidence did not come from ``text``
+    (a workbook locates its cells itself).
+    """
     diags: list[Diagnostic] = []
     start, end = ev.period.start, ev.period.end
 
     def at(loc: tuple[Any, ...], code: str, **args: Any) -> None:
+        if place is not None:
+            diags.append(place(loc, code, args))
+            return
         line, col, _ = locate(text, loc)
         diags.append(Diagnostic(display, code, args, line, col))
 
@@ -118,12 +127,15 @@ def _lines_matter(data: dict[str, Any]) -> bool:
 
 
 def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
-                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None, *,
-                  lines: bool = True) -> Evidence:
+                  indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None,
+                  verify_attachments: bool = True, *, lines: bool = True) -> Evidence:
     """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
 
     ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
     a file over ``max_bytes`` (default: the limit in force, see :mod:`dangjian_audit.limits`) is not read.
+    A workbook (``.xlsx``) is converted in memory and an evidence pack (``.zip``) verified and opened.
+    Attachments must exist and match their recorded hashes unless ``verify_attachments`` is off
+    (converting a file, or recording new hashes).
     The fast YAML loader is used when installed (:mod:`dangjian_audit.fastyaml`: same data, same
     diagnostics). ``lines=False`` lets it skip the records' source lines (``src_line`` may then be
     None): for callers that show no finding's line, such as a batch without per-school reports.
@@ -132,6 +144,23 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
     from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
 
     display = display or str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from dangjian_audit.ledger.reader import load_ledger
+
+        def checks(ev: Evidence, place: Callable[[tuple[Any, ...], str, dict[str, Any]], Diagnostic]
+                   ) -> list[Diagnostic]:
+            return (semantic_checks(ev, "", display, place)
+                    + consistency_diagnostics(ev, "", display, indicator_ids, place))
+
+        return load_ledger(path, display, as_of, checks, verify_attachments)
+    if suffix == ".zip":
+        from dangjian_audit.pack import load_pack
+
+        def inner(file: Path, name: str, day: dt.date | None) -> Evidence:
+            return load_evidence(file, name, day, indicator_ids, max_bytes, lines=lines)
+
+        return load_pack(path, display, as_of, inner)
     text = read_text(path, display, max_bytes or max_file_bytes())
     data = parse(text, display, lines=lines)
     if not isinstance(data, dict):
@@ -154,6 +183,10 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
         line, col, _ = locate(text, ("period", "start"))
         diags.append(Diagnostic(display, "as_of_before_period", {"as_of": as_of.isoformat(),
                                                                    "start": ev.period.start.isoformat()}, line, col))
+    if verify_attachments:
+        from dangjian_audit.attachments import attachment_diagnostics, yaml_place
+
+        diags += attachment_diagnostics(ev, path.parent, yaml_place(text, display))
     if diags:
         raise InputError(diags)
     return ev

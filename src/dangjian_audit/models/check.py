@@ -65,6 +65,7 @@ LABELLED_ARGS: dict[str, tuple[str, str]] = {
     # roles share names with sections ("organization"), so their labels are prefixed
     "role": ("labels", "role."),
     "status": ("status", ""),
+    "flag": ("ui", ""),
 }
 
 
@@ -81,6 +82,8 @@ class Finding:
     line: int | None = None
     text: Text | None = None
     message: str | None = None
+    # A warning is shown but costs nothing: the guide calls it a reminder, not a shortfall.
+    warning: bool = False
 
 
 @dataclass(slots=True)

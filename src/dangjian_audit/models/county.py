@@ -35,6 +35,8 @@ class SchoolRow:
     has_reports: bool = False
     source: str = ""
     report_stem: str | None = None
+    # the sum of the dimensions when a veto capped the total (None when no cap applied)
+    capped_from: Decimal | None = None
     # batch --plan: the school's rectification plan as JSON (a PlanReport) and, per level, the
     # number of gaps to close for it this period (None: not reachable this period)
     plan: str | None = None

@@ -16,6 +16,7 @@ models keep it as ``src_line`` so findings can point at ``file:line``.
 import datetime as dt
 import re
 import unicodedata
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -143,6 +144,24 @@ class Record(BaseModel):
     src_line: SkipJsonSchema[int | None] = Field(default=None, alias="__line__", exclude=True)
 
 
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def _inside_folder(value: str) -> str:
+    # relative, with forward slashes, never leaving the evidence file's folder: a pack must hold it
+    parts = PurePosixPath(value).parts
+    if "\\" in value or value.startswith("/") or _DRIVE.match(value) or ".." in parts or not parts:
+        raise PydanticCustomError("attachment_path", "attachment path must stay inside the evidence folder")
+    return value
+
+
+class Attachment(Record):
+    """A file (minutes, photo, scan) kept beside the evidence file and cited by one record."""
+
+    path: Annotated[str, Field(min_length=1, max_length=255), _ONE_LINE, AfterValidator(_inside_folder)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
 class Term(Record):
     start: Day
     end: Day
@@ -204,6 +223,8 @@ class Organization(Record):
     established: Day | None = None
     last_election: Election | None = None
     extension: Extension | None = None
+    # A joint branch (联合党支部): how many units it covers (支部工作条例: at most 5).
+    joint_units: Annotated[StrictInt, Field(ge=1, le=lim.MAX_COUNT)] | None = None
     secretary_is_principal: Flag | None = None
     committee: Records[CommitteeSeat] | None = None
     party_groups: Records[PartyGroup] | None = None
@@ -214,6 +235,21 @@ class Leader(Record):
     post: Literal["secretary", "principal", "deputy_secretary", "vice_principal", "discipline", "union_chair", "other"]
     party_member: Flag
     on_party_body: Flag
+    # 双重组织生活: a leading cadre who is a member also takes part in the organizational life of
+    # their own branch or Party group, per the sign-in sheets of the period.
+    dual_life: Flag | None = None
+
+
+IncomeBand = Literal[
+    "salary_to_3000",
+    "salary_3000_5000",
+    "salary_5000_10000",
+    "salary_over_10000",
+    "pension_to_5000",
+    "pension_over_5000",
+    "student",
+    "low_income",
+]
 
 
 class Member(Record):
@@ -232,6 +268,15 @@ class Member(Record):
     dues_rate_ok: Flag | None = None
     admitted: Day | None = None
     dues_from: Day | None = None
+    # Dues facts without personal data: the income band the rate follows and the rate actually paid,
+    # never a salary (党费规定 2008).
+    income_band: IncomeBand | None = None
+    dues_rate_percent: Annotated[StrictFloat, Field(ge=0, le=100, allow_inf_nan=False)] | None = None
+    dues_monthly_yuan: Amount | None = None
+    # The longest run of consecutive months in the period without paying dues, and without taking
+    # part in organizational life (党章 art. 9: six consecutive months is treated as leaving the Party).
+    dues_unpaid_run_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
+    life_absent_run_months: Annotated[StrictInt, Field(ge=0, le=24)] | None = None
 
 
 MeetingKind = Literal[
@@ -246,6 +291,7 @@ MeetingKind = Literal[
     "ideology",
     "opinion_analysis",
     "staff_congress",
+    "staff_meeting",
     "secretary_report",
     "integrity",
 ]
@@ -268,6 +314,14 @@ class Vote(Record):
     voted_for: People
 
 
+class Delegates(Record):
+    """The make-up of a staff congress (教代会): delegates, teaching staff and school leaders among them."""
+
+    total: Annotated[StrictInt, Field(ge=1, le=lim.MAX_PEOPLE)]
+    teaching: People
+    leaders: People
+
+
 class Meeting(Record):
     id: Ident
     kind: MeetingKind
@@ -284,6 +338,8 @@ class Meeting(Record):
     speaker_role: Literal["secretary", "deputy_secretary", "principal", "member", "guest"] | None = None
     topic: FreeText | None = None
     vote: Vote | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
+    delegates: Delegates | None = None
 
     @model_validator(mode="after")
     def _attendance(self) -> "Meeting":
@@ -328,6 +384,7 @@ class Document(Record):
     reviewed: Day | None = None
     approved_by_party: Flag | None = None
     clauses: Items[Ident] = Field(default_factory=list)
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class Decision(Record):
@@ -347,6 +404,7 @@ class Decision(Record):
     status: Literal["open", "done"] = "open"
     feedback: Flag | None = None
     political_review: Flag | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class CadreAppointment(Record):
@@ -375,6 +433,12 @@ class Candidate(Record):
     vote: Vote | None = None
     approved: Day | None = None
     confirmed: Day | None = None
+    # 推优: recommended by the Communist Youth League (candidates aged 28 or under).
+    league_recommended: Flag | None = None
+    political_review_date: Day | None = None
+    thought_reports: Count | None = None
+    # Probation extended by this many months (党章: at least 6, at most 12).
+    extension_months: Annotated[StrictInt, Field(ge=1, le=24)] | None = None
 
 
 ActivityKind = Literal[
@@ -400,6 +464,7 @@ class Activity(Record):
     participants: Annotated[StrictInt, Field(ge=0, le=lim.MAX_STUDENTS)] | None = None  # students too
     approved: Day | None = None
     topic: FreeText | None = None
+    attachments: Items[Attachment] = Field(default_factory=list)
 
 
 class Talk(Record):
@@ -445,6 +510,15 @@ class Cultivation(Record):
 class Facility(Record):
     checklist: Items[Ident] = Field(default_factory=list)
     budget_yuan: Amount | None = None
+
+
+class DuesPayment(Record):
+    """A one-off voluntary dues payment (党费规定 art. 11: 1,000 yuan or more is handed up in full)."""
+
+    id: Ident
+    date: Day
+    amount_yuan: Amount
+    handed_up: Flag
 
 
 class Honour(Record):
@@ -498,4 +572,5 @@ class Evidence(Record):
     facility: Facility | None = None
     outcomes: Outcomes | None = None
     incidents: Records[Incident] | None = None
+    dues_payments: Records[DuesPayment] | None = None
     inspector: Records[Verdict] | None = None

@@ -62,6 +62,8 @@ class FindingOut(Frozen):
     code: str
     message: str
     location: Location | None = None
+    # a warning is shown but costs no points (e.g. an organization type that does not match its size)
+    severity: Literal["error", "warning"] = "error"
 
 
 class BasisOut(Frozen):
@@ -123,6 +125,15 @@ class PeriodRef(Frozen):
     end: str
 
 
+class VetoCap(Frozen):
+    """Why the total is lower than the dimensions add up to: a triggered veto caps it."""
+
+    uncapped_total: Points
+    cap: Points
+    indicators: list[str]
+    reason: str
+
+
 class NextLevelStep(Frozen):
     id: str
     title: str
@@ -163,6 +174,11 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
+    # the sum of the dimension scores before any veto cap; equals total when no cap applies
+    total_uncapped: Points = Decimal(0)
+    veto_cap: VetoCap | None = None
+    # indicators that carry warnings (findings that cost nothing)
+    warnings: list[str] = []
     # None once the school holds the highest level
     next_level: NextLevelPath | None = None
 

@@ -13,12 +13,11 @@ import csv
 import datetime as dt
 import io
 import json
-import re
-import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
+from dangjian_audit.archive import fixed_zip_dates
 from dangjian_audit.formatting import json_number, num
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.county import REPORTS_DIR, CountySummary, GapStat, InvalidRow, SchoolRow
@@ -79,6 +78,7 @@ def school_data(rank: int, row: SchoolRow, s: CountySummary, indicator_ids: list
         "county": row.county,
         "type": row.type,
         "total": row.total,
+        "total_uncapped": row.total if row.capped_from is None else row.capped_from,
         "dimensions": {d.id: score for d, score in zip(s.dimensions, row.dimensions, strict=True)},
         "grade": {"id": row.grade, "name": s.grade_names[row.grade]},
         "level": {"id": row.level, "name": s.level_names[row.level]} if row.level else None,
@@ -131,7 +131,8 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
 
 def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
     ui = msgs.ui
-    return ([ui("rank"), ui("source"), ui("code"), ui("school"), ui("county"), ui("school_type"), ui("total")]
+    return ([ui("rank"), ui("source"), ui("code"), ui("school"), ui("county"), ui("school_type"), ui("total"),
+             ui("total_uncapped")]
             + [f"{d.id} {d.name}" for d in s.dimensions]
             + [ui("grade"), ui("level"), ui("veto"), ui("gate"), ui("gate_reasons"), ui("report_file")]
             + [i.id for i in s.indicators] + [ui("diagnostics")])
@@ -145,13 +146,14 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
     for rank, row in s.ranking:
         links = report_links(row)
         yield ([rank, row.source, row.code, row.name, row.county or "", s.type_names.get(row.type, row.type),
-                row.total, *row.dimensions, s.grade_names[row.grade],
+                row.total, row.total if row.capped_from is None else row.capped_from, *row.dimensions,
+                s.grade_names[row.grade],
                 s.level_names[row.level] if row.level else ui("level_none"), ", ".join(row.veto),
                 ui("gate_pass") if row.passed else ui("gate_fail"), "; ".join(row.gate),
                 links["html"] if links else ""]
                + [s.status_labels[c] for c in row.statuses] + [""])
     for inv in s.invalid:
-        yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
+        yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
                 "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
 
 
@@ -231,39 +233,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     wb.properties.created = wb.properties.modified = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _fixed_zip_dates(buffer.getvalue(), stamp)
-
-
-CORE_PROPERTIES = "docProps/core.xml"
-_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)\b[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def _fixed_core_dates(xml: bytes, stamp: dt.datetime) -> bytes:
-    """Date the workbook's created and modified properties ``stamp``.
-
-    openpyxl sets ``modified`` to the time of saving whatever the workbook says, so it is rewritten here.
-    """
-    when = stamp.strftime("%Y-%m-%dT%H:%M:%SZ").encode("ascii")
-    return _CORE_DATES.sub(lambda m: m.group(1) + when + m.group(3), xml)
-
-
-def _fixed_zip_dates(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite a zip archive with every entry, and the workbook's created and modified dates, set to ``stamp``.
-
-    openpyxl stamps the entries and ``dcterms:modified`` with the time of writing.
-    """
-    out = io.BytesIO()
-    date_time = (max(stamp.year, 1980), stamp.month, stamp.day, 0, 0, 0)
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = info.external_attr
-            content = src.read(info.filename)
-            if info.filename == CORE_PROPERTIES:
-                content = _fixed_core_dates(content, stamp)
-            dst.writestr(entry, content)
-    return out.getvalue()
+    return fixed_zip_dates(buffer.getvalue(), stamp)
 
 
 # ---------------------------------------------------------------- Markdown and HTML

@@ -246,7 +246,7 @@ def render_plan_xlsx(plans: list[PlanReport], msgs: Messages, as_of: str, county
     """The ledger workbook: one sheet per school (with a county sheet first when ``county`` is given)."""
     from openpyxl import Workbook
 
-    from dangjian_audit.reporters._county import _fixed_zip_dates
+    from dangjian_audit.archive import fixed_zip_dates
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -264,7 +264,7 @@ def render_plan_xlsx(plans: list[PlanReport], msgs: Messages, as_of: str, county
     wb.properties.created = wb.properties.modified = stamp
     buffer = io.BytesIO()
     wb.save(buffer)
-    return _fixed_zip_dates(buffer.getvalue(), stamp)
+    return fixed_zip_dates(buffer.getvalue(), stamp)
 
 
 def county_plan_rows(rows: Any, level_names: dict[str, str]) -> tuple[list[PlanReport], list[CountyPlanRow]]:

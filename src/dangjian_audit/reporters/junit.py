@@ -75,6 +75,8 @@ def _testsuite(parent: ET.Element, report: SchoolReport, msgs: Messages) -> tupl
         "period": f"{report.period.start}/{report.period.end}",
         "catalog": f"{report.catalog.id} {report.catalog.version}",
         "total": _num(report.total),
+        "total_uncapped": _num(report.total_uncapped),
+        "veto_cap": _num(report.veto_cap.cap) if report.veto_cap else "",
         "max": _num(report.max),
         "grade": report.grade.id,
         "level": report.level.id if report.level else "",

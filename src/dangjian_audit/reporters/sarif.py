@@ -145,8 +145,11 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> 
             "columnKind": "unicodeCodePoints",
             "results": results,
             "properties": {
-                "schools": [{"source": r.source, "code": r.school.code, "total": r.total, "grade": r.grade.id,
-                             "level": r.level.id if r.level else None, "veto": r.veto} for r in reports],
+                "schools": [{"source": r.source, "code": r.school.code, "total": r.total,
+                             "totalUncapped": r.total_uncapped,
+                             "vetoCap": r.veto_cap.cap if r.veto_cap else None,
+                             "grade": r.grade.id, "level": r.level.id if r.level else None, "veto": r.veto}
+                            for r in reports],
             },
         }],
     }

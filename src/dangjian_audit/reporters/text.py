@@ -56,6 +56,8 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     veto = ", ".join(r.veto) if r.veto else ui("veto_none")
     console.print(Text.assemble(
         (f"{ui('total')}: ", "bold"), (f"{_num(r.total)}/{_num(r.max)}", "bold"),
+        (ui("veto_capped", uncapped=_num(r.veto_cap.uncapped_total), cap=_num(r.veto_cap.cap),
+            reason=r.veto_cap.reason) if r.veto_cap else "", "bold red"),
         f"    {ui('grade')}: {r.grade.name}    {ui('level')}: {level}    ",
         (f"{ui('veto')}: {veto}", "bold red" if r.veto else ""),
         (f"    {ui('veto_unverified')}: {', '.join(r.veto_unverified)}" if r.veto_unverified else "", "bold magenta"),
@@ -69,6 +71,7 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     for d in r.dimensions:
         dims.add_row(f"{d.id} {d.name}", _num(d.score), _num(d.max), f"{d.percent:.1f}%")
     console.print(dims)
+    _warnings(console, r, msgs)
     _next_level(console, r, msgs)
     gaps = [i for i in r.indicators if i.id in set(r.gaps)]
     gaps.sort(key=lambda i: r.gaps.index(i.id))
@@ -94,6 +97,19 @@ def _one(console: Console, r: SchoolReport, msgs: Messages) -> None:
     console.print(table)
     if len(gaps) > MAX_GAPS:
         console.print(ui("more_gaps", count=len(gaps) - MAX_GAPS))
+
+
+def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
+    """Findings that cost nothing (e.g. an organization type that does not fit its size)."""
+    lines = ["· " + msgs.ui("labelled", label=f"{i.id} {i.title}", text=f.message)
+             for i in r.indicators if i.id in r.warnings
+             for f in i.findings if f.severity == "warning"]
+    if lines:
+        from rich.text import Text
+
+        console.print(Text(msgs.ui("warnings"), style="bold yellow"))
+        for line in lines:
+            console.print(line)
 
 
 def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
@@ -136,9 +152,14 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     ranking.add_column(ui("gate"), no_wrap=True)
     for rank, row in s.ranking:
         gate = Text(ui("gate_pass"), style="green") if row.passed else Text(ui("gate_fail"), style="bold red")
-        ranking.add_row(str(rank), row.name, row.code, points(row.total), *(points(x) for x in row.dimensions),
+        # a capped total is starred here and explained under the table
+        total = points(row.total) + ("*" if row.capped_from is not None else "")
+        ranking.add_row(str(rank), row.name, row.code, total, *(points(x) for x in row.dimensions),
                         s.grade_names[row.grade], s.level_names[row.level] if row.level else "—", gate)
     console.print(ranking)
+    for _, row in s.ranking:
+        if row.capped_from is not None:
+            console.print(f"* {row.name}{ui('capped_from', total=points(row.capped_from))}")
     dims = Table(title=ui("dimension_averages"), title_justify="left", show_edge=False, pad_edge=False)
     for name, just in ((ui("dimension"), "left"), (ui("average"), "right"), (ui("max"), "right")):
         dims.add_column(name, justify=just)  # type: ignore[arg-type]

@@ -19,7 +19,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 from pydantic_core import PydanticCustomError
 
 from dangjian_audit.models.catalog import Text
-from dangjian_audit.models.check import ONE, ZERO, Finding, Outcome, Read, Spec
+from dangjian_audit.models.check import ONE, ZERO, Finding, Outcome, Read
+from dangjian_audit.models.check import Spec as CheckSpec
 from dangjian_audit.models.evidence import Evidence, Meeting
 
 __all__ = ["ONE", "ZERO", "CheckKind", "Context", "Finding", "Outcome", "Read", "Spec"]
@@ -142,9 +143,29 @@ class Condition(BaseModel):
     contains: str | None = None
     min: Ratio | None = None
     max: Ratio | None = None
+    gt: Ratio | None = None
+    lt: Ratio | None = None
 
 
 Where = dict[str, Scalar | Condition]
+
+
+class Spec(CheckSpec):
+    """The base every check kind of this package derives from: the shared parameter model plus the
+    fields that need this module's filters."""
+
+    # Applies only when the evidence matches (dotted paths from the evidence root), e.g. a branch
+    # committee's monthly meeting only where formal members reach the committee line.
+    applies_if: Where = Field(default_factory=dict)
+    # The numbers of the guide's checkable rules (guide-and-rules.md b.2) this check encodes.
+    guide: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+
+    def condition_reads(self) -> Iterator[Read]:
+        """The evidence paths ``applies_if`` compares (read from the evidence root)."""
+        for key, cond in self.applies_if.items():
+            numeric = isinstance(cond, Condition) and any(
+                v is not None for v in (cond.min, cond.max, cond.gt, cond.lt))
+            yield Read(key, "number" if numeric else "any")
 
 
 def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
@@ -161,6 +182,10 @@ def _cond_ok(value: Any, cond: Scalar | Condition) -> bool:
     if cond.min is not None and (value is None or value < cond.min):
         return False
     if cond.max is not None and (value is None or value > cond.max):
+        return False
+    if cond.gt is not None and (value is None or value <= cond.gt):
+        return False
+    if cond.lt is not None and (value is None or value >= cond.lt):
         return False
     return True
 
@@ -179,6 +204,10 @@ def _of_kind(ctx: Context, name: str, records: list[Any], kind: Scalar) -> list[
     return index.get(kind, [])
 
 
+def _only_in(cond: Condition) -> bool:
+    return all(v is None for v in (cond.equals, cond.not_in, cond.contains, cond.min, cond.max, cond.gt, cond.lt))
+
+
 def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
     """Records of a section that match ``where`` (and, if ``dated``, fall in the period)."""
     records = collection(ctx, name)
@@ -189,10 +218,51 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
         # Same result as testing ``kind == value`` on every record, in the same order.
         records = _of_kind(ctx, name, records, kind)
         where = {k: v for k, v in where.items() if k != "kind"}
+    elif isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
+        # ``kind: {in: [...]}``: a set lookup per record instead of the generic condition.
+        wanted = set(kind.in_)
+        records = [r for r in records if getattr(r, "kind", None) in wanted]
+        where = {k: v for k, v in where.items() if k != "kind"}
     out = [r for r in records if matches(r, where, ctx)] if where else list(records)
     if dated:
         out = [r for r in out if ctx.in_period(getattr(r, "date", None))]
     return out
+
+
+class Table(BaseModel):
+    """A line that depends on another field of the record: ``table[record.<key>]``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    key: str
+    table: dict[str, Ratio]
+
+
+class Due(BaseModel):
+    """A date a step falls due: ``from`` plus ``months`` (plus the months in ``extra_months``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    months: Annotated[int, Field(ge=0)]
+    extra_months: str | None = None
+
+
+class Every(BaseModel):
+    """A count that must keep pace with time: one per ``months`` from ``from`` until ``to``
+    (or the last day that counts), e.g. an activist reviewed every six months."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str | None = None
+    months: Annotated[int, Field(ge=1)]
+
+
+def months_between(first: dt.date, last: dt.date) -> int:
+    """Whole calendar months from ``first`` to ``last``."""
+    n = (last.year - first.year) * 12 + last.month - first.month
+    return n - 1 if n > 0 and add_months(first, n) > last else max(n, 0)
 
 
 class Predicate(BaseModel):
@@ -207,6 +277,7 @@ class Predicate(BaseModel):
     in_: list[Scalar] | None = Field(default=None, alias="in")
     min: Ratio | None = None
     max: Ratio | None = None
+    lt: Ratio | None = None
     after: str | None = None
     min_days: int | None = None
     max_days: int | None = None
@@ -217,14 +288,76 @@ class Predicate(BaseModel):
     # compare with the last day that counts: the period's end, or the audit date if earlier
     not_after_end: bool = False
     not_before_end: bool = False
+    # value / another field, compared with min and max
+    share_of: str | None = None
+    # value ≥ the line for the record's own band (paying more is allowed, e.g. 自愿多交党费)
+    min_from_table: Table | None = None
+    # the step must happen by its due date; until that date passes a missing value is no gap
+    within: Due | None = None
+    # the step must not happen before its due date, and must have happened once it has passed
+    not_before: Due | None = None
+    # the predicate only applies to records that have this field
+    unless_missing: str | None = None
+    # a count of at least one per N months over a span of the record's own dates
+    every: Every | None = None
+    # the numbers of the guide's rules this requirement encodes (see Spec.guide)
+    guide: list[Annotated[int, Field(ge=1)]] = Field(default_factory=list)
+
+
+def _due(record: Any, due: Due, ctx: Context) -> dt.date | None:
+    start = resolve(record, due.from_, ctx)
+    if not isinstance(start, dt.date):
+        return None
+    extra = resolve(record, due.extra_months, ctx) if due.extra_months else None
+    return add_months(start, due.months + (extra or 0))
+
+
+def _check_due(record: Any, pred: Predicate, value: Any, ctx: Context) -> bool | None:
+    """The verdict of ``within`` / ``not_before``, or ``None`` when neither is set."""
+    rule = pred.within or pred.not_before
+    if rule is None:
+        return None
+    due = _due(record, rule, ctx)
+    if due is None:
+        return True  # the step it counts from has not happened: nothing is due yet
+    if value is None:
+        # judged on the last day that counts, like every other date in the period
+        return due > ctx.end
+    return bool(value <= due) if pred.within is not None else bool(value >= due)
+
+
+def _check_every(record: Any, every: Every, value: Any, ctx: Context) -> bool:
+    first = resolve(record, every.from_, ctx)
+    if not isinstance(first, dt.date):
+        return True
+    last = resolve(record, every.to, ctx) if every.to else None
+    last = min(last, ctx.end) if isinstance(last, dt.date) else ctx.end
+    needed = months_between(first, last) // every.months if last > first else 0
+    return (value or 0) >= needed
 
 
 def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
+    if pred.unless_missing is not None and resolve(record, pred.unless_missing, ctx) is None:
+        return True
     value = resolve(record, pred.field, ctx)
     if isinstance(value, Meeting):
         value = value.date
+    if pred.within is not None or pred.not_before is not None:
+        return bool(_check_due(record, pred, value, ctx))
+    if pred.every is not None:
+        return _check_every(record, pred.every, value, ctx)
     if value is None:
         return pred.optional
+    if pred.share_of is not None:
+        base = resolve(record, pred.share_of, ctx)
+        if not base:
+            return False
+        value = Fraction(str(value)) / Fraction(str(base))
+    if pred.min_from_table is not None:
+        band = resolve(record, pred.min_from_table.key, ctx)
+        line = pred.min_from_table.table.get(str(band)) if band is not None else None
+        if line is None or Fraction(str(value)) < line:
+            return False
     if pred.equals is not None and value != pred.equals:
         return False
     if pred.in_ is not None and value not in pred.in_:
@@ -232,6 +365,8 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     if pred.min is not None and value < pred.min:
         return False
     if pred.max is not None and value > pred.max:
+        return False
+    if pred.lt is not None and value >= pred.lt:
         return False
     if pred.after is not None:
         other = resolve(record, pred.after, ctx)
@@ -277,20 +412,38 @@ IfEmpty = Literal["not_applicable", "not_met"]
 def where_reads(where: Where, within: str) -> Iterator[Read]:
     """The fields a ``where`` filter compares, as reads of the items of ``within``."""
     for key, cond in where.items():
-        numeric = isinstance(cond, Condition) and (cond.min is not None or cond.max is not None)
+        numeric = isinstance(cond, Condition) and any(v is not None for v in (cond.min, cond.max, cond.gt, cond.lt))
         yield Read(key, "number" if numeric else "any", within)
 
 
 def predicate_reads(rules: list[Predicate], within: str) -> Iterator[Read]:
     """The fields each predicate compares, as reads of the items of ``within``."""
     for pred in rules:
-        numeric = pred.min is not None or pred.max is not None or pred.more_than_half_of is not None
-        dated = pred.after is not None or pred.not_after_end or pred.not_before_end
+        numeric = (pred.min is not None or pred.max is not None or pred.lt is not None
+                   or pred.more_than_half_of is not None or pred.share_of is not None
+                   or pred.min_from_table is not None or pred.every is not None)
+        dated = (pred.after is not None or pred.not_after_end or pred.not_before_end
+                 or pred.within is not None or pred.not_before is not None)
         yield Read(pred.field, "number" if numeric else ("date" if dated else "any"), within)
         if pred.after is not None:
             yield Read(pred.after, "date", within)
         if pred.more_than_half_of is not None:
             yield Read(pred.more_than_half_of, "number", within)
+        if pred.share_of is not None:
+            yield Read(pred.share_of, "number", within)
+        if pred.min_from_table is not None:
+            yield Read(pred.min_from_table.key, "any", within)
+        for due in (pred.within, pred.not_before):
+            if due is not None:
+                yield Read(due.from_, "date", within)
+                if due.extra_months is not None:
+                    yield Read(due.extra_months, "number", within)
+        if pred.every is not None:
+            yield Read(pred.every.from_, "date", within)
+            if pred.every.to is not None:
+                yield Read(pred.every.to, "date", within)
+        if pred.unless_missing is not None:
+            yield Read(pred.unless_missing, "any", within)
 
 
 S = TypeVar("S", bound=Spec)

@@ -103,10 +103,16 @@ def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.d
     if unit == "term":
         if not terms:
             return units(ctx, "half", exempt)
-        # A term (每学期) as recorded in the evidence, clipped to the period.
-        last_day = ctx.evidence.period.end
-        spans = [(max(t.start, start), min(t.end, last_day)) for t in sorted(terms, key=lambda t: t.start)]
-        return [(a, b) for a, b in spans if a <= b <= end]
+        # A term (每学期) as recorded in the evidence, clipped to the period. A term belongs to the
+        # period that holds most of its days: the January tail of an autumn term in a calendar-year
+        # period is part of last year's term, not a term of its own that needs its own lessons.
+        first_day, last_day = ctx.evidence.period.start, ctx.evidence.period.end
+        spans = []
+        for t in sorted(terms, key=lambda t: t.start):
+            a, b = max(t.start, first_day), min(t.end, last_day)
+            if a <= b and 2 * ((b - a).days + 1) > (t.end - t.start).days + 1:
+                spans.append((a, b))
+        return [(a, b) for a, b in spans if b <= end]
     step = {"month": 1, "quarter": 3, "half": 6}[unit]
     cursor = _month_start(start)
     while True:

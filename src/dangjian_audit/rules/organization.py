@@ -36,8 +36,9 @@ class OrganizationSetupSpec(Spec):
     max_branch: Annotated[int, Field(ge=1)] = 50
     committee_from: Annotated[int, Field(ge=1)] = 100
     group_min_size: Annotated[int, Field(ge=1)] = 3
+    max_joint_units: Annotated[int, Field(ge=2)] = 5
 
-    findings: ClassVar[tuple[str, ...]] = ("org_too_small", "org_type_mismatch", "group_too_small")
+    findings: ClassVar[tuple[str, ...]] = ("org_too_small", "org_type_mismatch", "group_too_small", "joint_units")
     details: ClassVar[tuple[str, ...]] = ("detail_parts",)
 
     def reads(self) -> Iterator[Read]:
@@ -52,23 +53,32 @@ def check_organization_setup(spec: OrganizationSetupSpec, evidence: Evidence, ct
     org = evidence.organization
     total = org.formal_members + org.probationary_members
     findings: list[Finding] = []
-    good, parts = 0, 2
+    good, parts = 0, 1
     line = org.src_line
     if org.type == "joint_branch" or org.formal_members >= spec.min_formal_own:
         good += 1
     else:
         findings.append(Finding("org_too_small", {"formal": org.formal_members, "min": spec.min_formal_own}, line))
+    if org.type == "joint_branch":
+        # 支部工作条例 ch. 2: a joint branch covers at most five units.
+        parts += 1
+        if org.joint_units is not None and org.joint_units <= spec.max_joint_units:
+            good += 1
+        else:
+            findings.append(Finding("joint_units", {"units": org.joint_units if org.joint_units else "?",
+                                                    "max": spec.max_joint_units}, line))
     # 支部工作条例 art. 4: a branch "一般不超过50人"; more members call for a general branch, 100+ a committee.
     if total <= spec.max_branch:
         expected = "branch"
     else:
         expected = "general_branch" if total < spec.committee_from else "committee"
-    if org.type == expected or (org.type == "joint_branch" and org.formal_members < spec.min_formal_own) or (
+    if not (org.type == expected or (org.type == "joint_branch" and org.formal_members < spec.min_formal_own) or (
         org.type == "committee" and total > spec.max_branch
-    ):
-        good += 1
-    else:
-        findings.append(Finding("org_type_mismatch", {"total": total, "type": org.type, "expected": expected}, line))
+    )):
+        # The guide calls a type that does not match the size a warning: the higher organization
+        # may approve another form, so it is reported on the indicator and costs nothing.
+        findings.append(Finding("org_type_mismatch", {"total": total, "type": org.type, "expected": expected}, line,
+                                warning=True))
     for group in org.party_groups or ():
         parts += 1
         if group.members >= spec.group_min_size and (group.formal_members is None or group.formal_members >= 1):
@@ -85,8 +95,10 @@ class CommitteeSpec(Spec):
     min_size: Annotated[int, Field(ge=1)] = 3
     max_size: Annotated[int, Field(ge=1)] = 7
     roles: list[str] = Field(default_factory=lambda: ["secretary", "organization", "propaganda", "discipline"])
+    # 党章: a secretary and a deputy secretary are reported to the higher organization for approval.
+    approved_roles: list[str] = Field(default_factory=lambda: ["secretary", "deputy_secretary"])
 
-    findings: ClassVar[tuple[str, ...]] = ("role_missing", "secretary_unapproved", "committee_size",
+    findings: ClassVar[tuple[str, ...]] = ("role_missing", "secretary_unapproved", "seat_unapproved", "committee_size",
                                            "missing_section")
     details: ClassVar[tuple[str, ...]] = ("detail_parts", "detail_missing_section")
 
@@ -114,6 +126,13 @@ def check_committee(spec: CommitteeSpec, evidence: Evidence, ctx: Context) -> Ou
         good += 1
     else:
         findings.append(Finding("secretary_unapproved", {}, secretary[0].src_line if secretary else org.src_line))
+    for seat in seats:
+        if seat.role != "secretary" and seat.role in spec.approved_roles:
+            parts += 1
+            if seat.approved is not None:
+                good += 1
+            else:
+                findings.append(Finding("seat_unapproved", {"id": seat.id, "role": seat.role}, seat.src_line))
     if org.formal_members >= spec.committee_from:
         parts += 1
         if spec.min_size <= len(seats) <= spec.max_size:
@@ -186,8 +205,10 @@ def check_term(spec: TermSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if election.entitled and election.voted is not None and Fraction(election.voted, election.entitled) > spec.turnout:
         good += 1
     else:
+        need = spec.turnout
+        shown = f"{need.numerator}/{need.denominator}" if need.denominator <= 10 else f"{float(need):.0%}"
         findings.append(Finding("turnout_short", {"voted": election.voted, "entitled": election.entitled,
-                                                   "need": f"{float(spec.turnout):.0%}"}, line))
+                                                   "need": "> " + shown}, line))
     if election.approved:
         good += 1
     else:
@@ -201,6 +222,8 @@ class TalksSpec(Spec):
     min_share: Share = Fraction(1)
     committee_pairs: bool = True
     before_life_meeting: bool = True
+    # talks each member must have had with a committee member (some local rules: 2 a year)
+    min_per_member: Annotated[int, Field(ge=1)] = 1
 
     findings: ClassVar[tuple[str, ...]] = ("talks_members_missing", "talks_pair_missing", "talks_after_life_meeting",
                                            "missing_section")
@@ -226,9 +249,14 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
 
     def reached(chosen: list[Talk]) -> set[str]:
         # A member counts as covered by a talk with a committee member (支委与党员之间); with no
-        # committee on record, any talk counts.
-        return ({t.b for t in chosen if not seats or t.a in seats}
-                | {t.a for t in chosen if not seats or t.b in seats})
+        # committee on record, any talk counts. Both sides of such a talk have had it, so the
+        # secretary of a one-seat committee is covered by the talks they hold.
+        count: dict[str, int] = {}
+        for t in chosen:
+            if not seats or t.a in seats or t.b in seats:
+                for who in {t.a, t.b}:
+                    count[who] = count.get(who, 0) + 1
+        return {who for who, n in count.items() if n >= spec.min_per_member}
 
     people = reached(talks)
     findings: list[Finding] = []
@@ -251,12 +279,14 @@ def check_talks(spec: TalksSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if spec.before_life_meeting:
         life = sorted(m.date for m in evidence.meetings or () if m.kind == "life_meeting" and ctx.in_period(m.date))
         if life and members:
-            # The talks prepare the life meeting: the members covered must be covered before it.
-            early = reached([t for t in talks if t.date <= life[0]])
+            # The talks prepare the life meeting: the members covered must be covered before one. A
+            # second life meeting later in the period must not undo talks held before it, so the
+            # last one is the limit (adding evidence never lowers a score).
+            early = reached([t for t in talks if t.date <= life[-1]])
             on_time = sum(1 for m in members if m.id in early)
             parts.append(min(ONE, Fraction(on_time, max(covered, 1))))
             if on_time < covered:
-                findings.append(Finding("talks_after_life_meeting", {"date": life[0].isoformat(),
+                findings.append(Finding("talks_after_life_meeting", {"date": life[-1].isoformat(),
                                                                      "count": covered - on_time}))
     ratio = sum(parts, ZERO) / len(parts)
     return Outcome(ratio, "detail_talks", {"covered": covered, "total": len(members)}, findings)

@@ -79,7 +79,9 @@ def problems(spec: Spec) -> list[tuple[str, str]]:
             items[collection] = found[0] if ok and found is not None else None
         return items[collection]
 
-    for read in spec.reads():
+    # ``applies_if`` (rules.base.Spec) reads from the evidence root like any other path.
+    condition_reads = getattr(spec, "condition_reads", None)
+    for read in (*spec.reads(), *(condition_reads() if condition_reads else ())):
         if read.within is not None:
             model = item_model(read.within)
             if model is None:

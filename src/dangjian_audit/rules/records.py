@@ -10,7 +10,7 @@ from typing import ClassVar, Literal
 from pydantic import Field
 
 from dangjian_audit.models.catalog import Text
-from dangjian_audit.models.evidence import Evidence
+from dangjian_audit.models.evidence import Evidence, Meeting
 from dangjian_audit.rules.base import (
     ONE,
     ZERO,
@@ -43,6 +43,10 @@ class RecordsSpec(Spec):
     rules: list[Predicate] = Field(min_length=1)
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_applicable"
+    # one failing record fails the whole check (e.g. a member who lapsed under the six-month rule)
+    all_or_nothing: bool = False
+    # an optional section (e.g. one-off dues payments): absent means there were none
+    if_missing: Literal["insufficient_evidence", "not_applicable"] = "insufficient_evidence"
 
     findings: ClassVar[tuple[str, ...]] = ("record_rule", "no_records", "missing_section")
     details: ClassVar[tuple[str, ...]] = ("detail_records", "detail_no_records", "detail_missing_section")
@@ -57,6 +61,8 @@ class RecordsSpec(Spec):
 
 def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcome:
     records = select(ctx, spec.collection, spec.where, spec.dated)
+    if records is None and spec.if_missing == "not_applicable":
+        records = []
     if records is None:
         return missing_section(spec.collection)
     if not records:
@@ -73,6 +79,8 @@ def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcom
         for pred in failed:
             findings.append(Finding("record_rule", {"record": record_label(record)},
                                     getattr(record, "src_line", None), pred.message))
+    if spec.all_or_nothing and good < len(records):
+        return Outcome(ZERO, "detail_records", {"good": good, "total": len(records)}, findings)
     return share_outcome(good, len(records), spec.min_share, "detail_records", findings)
 
 
@@ -84,9 +92,13 @@ class QuorumSpec(Spec):
     cadre_ratio: Share | None = None
     min_share: Share = Fraction(1)
     if_empty: IfEmpty = "not_met"
+    # One rate over the period (Σ present / Σ expected), as a participation rate is counted,
+    # instead of a line every single meeting must reach.
+    aggregate: bool = False
 
-    findings: ClassVar[tuple[str, ...]] = ("quorum_short", "no_records", "missing_section")
-    details: ClassVar[tuple[str, ...]] = ("detail_quorum", "detail_no_records", "detail_missing_section")
+    findings: ClassVar[tuple[str, ...]] = ("quorum_short", "participation_short", "no_records", "missing_section")
+    details: ClassVar[tuple[str, ...]] = ("detail_quorum", "detail_participation", "detail_no_records",
+                                          "detail_missing_section")
 
     def reads(self) -> Iterator[Read]:
         yield Read("meetings", "collection")
@@ -109,6 +121,8 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return Outcome(ZERO, "detail_no_records", {"section": "meetings"},
                        [Finding("no_records", {"section": "meetings"})])
     line = spec.ratio
+    if spec.aggregate:
+        return _aggregate(spec, chosen)
     good = 0
     findings: list[Finding] = []
     for m in chosen:
@@ -126,6 +140,21 @@ def check_quorum(spec: QuorumSpec, evidence: Evidence, ctx: Context) -> Outcome:
                 "expected": m.expected, "need": ("> " if strict else "≥ ") + _fraction_label(need),
             }, m.src_line))
     return share_outcome(good, len(chosen), spec.min_share, "detail_quorum", findings)
+
+
+def _aggregate(spec: QuorumSpec, chosen: list[Meeting]) -> Outcome:
+    present = sum(m.present for m in chosen)
+    expected = sum(m.expected for m in chosen)
+    need = spec.ratio
+    lhs, rhs = present * need.denominator, need.numerator * expected
+    ok = expected > 0 and (lhs >= rhs if spec.inclusive else lhs > rhs)
+    args = {"present": present, "expected": expected, "meetings": len(chosen),
+            "need": ("≥ " if spec.inclusive else "> ") + _fraction_label(need),
+            "rate": f"{present / expected:.1%}" if expected else "-"}
+    if ok:
+        return Outcome(ONE, "detail_participation", args)
+    share = Fraction(present, expected) if expected else ZERO
+    return Outcome(share / need, "detail_participation", args, [Finding("participation_short", args)])
 
 
 class AbsentSpec(Spec):

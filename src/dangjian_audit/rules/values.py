@@ -38,7 +38,7 @@ class ValueSpec(Spec):
     message: Text
 
     findings: ClassVar[tuple[str, ...]] = ("value_rule", "missing_section")
-    details: ClassVar[tuple[str, ...]] = ("detail_value", "detail_missing_items", "detail_all_items",
+    details: ClassVar[tuple[str, ...]] = ("detail_value", "detail_flag", "detail_missing_items", "detail_all_items",
                                           "detail_disabled", "detail_missing_section")
 
     def reads(self) -> Iterator[Read]:
@@ -59,7 +59,8 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
     if resolve(evidence, section, ctx) is None:
         return missing_section(section)
     value = resolve(evidence, spec.path, ctx)
-    shown: object = value
+    # a flag is not shown as Python's True/False in a Chinese sentence: the message says what is wrong
+    shown: object = None if isinstance(value, bool) else value
     if value is not None and spec.of is not None:
         base = resolve(evidence, spec.of, ctx)
         value = Fraction(str(value)) / Fraction(str(base)) if base else None
@@ -81,15 +82,19 @@ def check_value(spec: ValueSpec, evidence: Evidence, ctx: Context) -> Outcome:
         other = resolve(evidence, spec.at_least, ctx)
         ok = other is not None and value >= other
     key = "detail_value"
+    args: dict[str, object] = {"value": shown}
+    if isinstance(resolve(evidence, spec.path, ctx), bool):
+        # the flag's value in the reader's language (是/否, yes/no)
+        key, args = "detail_flag", {"flag": "yes" if resolve(evidence, spec.path, ctx) else "no"}
     if spec.contains_all is not None:
         key = "detail_missing_items" if shown else "detail_all_items"
     if ok:
-        return Outcome(ONE, key, {"value": shown})
+        return Outcome(ONE, key, args)
     parent = resolve(evidence, spec.path.rsplit(".", 1)[0], ctx) if "." in spec.path else None
     line = getattr(parent, "src_line", None)
     # the value is shown beside the record when there is one to show
     message = "value_rule" if shown not in (None, "") else "record_rule"
-    return Outcome(ZERO, key, {"value": shown},
+    return Outcome(ZERO, key, args,
                    [Finding("value_rule", {"record": spec.path, "value": shown}, line, spec.message, message)])
 
 

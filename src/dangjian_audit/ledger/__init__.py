@@ -1,0 +1,1 @@
+"""Ledger workbooks (台账): the evidence as an Excel/WPS workbook, generated from the evidence model, and back."""
