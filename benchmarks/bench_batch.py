@@ -17,7 +17,7 @@ the first folder of the 10,000-file set; other sizes are generated on first use.
 
     python benchmarks/bench_batch.py                            # 1,000 and 10,000 files
     python benchmarks/bench_batch.py --sizes 150 --out-dir      # a county, with --out
-    python benchmarks/bench_batch.py --quick                    # 100 files, 3 rounds (CI, < 60 s)
+    python benchmarks/bench_batch.py --quick                    # 100 files, 2 rounds (CI, < 60 s)
 
 Targets (issue 14, 10,000 files, 2 cores): ``--jobs 2`` without ``--out`` <= 0.35x the floor
 with the fast loader, <= 0.6x without it; peak memory at 10,000 <= 1.2x that at 1,000. Not a
@@ -99,11 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out-dir", action="store_true", help="also time batch --out (all formats + reports)")
     parser.add_argument("--no-libyaml", action="store_true", help="skip the runs without the fast loader")
     parser.add_argument("--quick", action="store_true",
-                        help="100 generated files, 3 rounds, --jobs <cores> with and without --out (CI)")
+                        help="100 generated files, 2 rounds, --jobs <cores> with and without --out (CI)")
     args = parser.parse_args(argv)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     jobs = args.jobs or ([cores] if args.quick else sorted({1, cores}))
-    rounds = 3 if args.quick else args.runs
+    rounds = 2 if args.quick else args.runs
     with tempfile.TemporaryDirectory() as tmp:
         sizes = [100] if args.quick else args.sizes
         data = Path(tmp) / "data" if args.quick else args.data
