@@ -9,7 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
-REFERENCE = ROOT.parent / "shared" / "reference"
+# Published schemas our CI formats must validate against, vendored with their licences (tests/schemas/README.md).
+SCHEMAS = ROOT / "tests" / "schemas"
 AS_OF = dt.date(2025, 12, 31)
 
 

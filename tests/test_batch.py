@@ -237,7 +237,8 @@ def test_xlsx_has_frozen_headers_and_filters(county: Path, tmp_path: Path) -> No
     summary, per_indicator, matrix, invalid = wb.worksheets
     assert summary.max_row == 1 + 7
     assert per_indicator.max_row == 1 + N_INDICATORS
-    assert matrix.max_row == 1 + VALID and matrix.max_column == 4 + N_INDICATORS
+    # below the schools: a blank row, the legend's title and one row per status
+    assert matrix.max_row == 1 + VALID + 2 + 6 and matrix.max_column == 4 + N_INDICATORS
     assert invalid.max_row == 1 + 3
 
 

@@ -150,6 +150,22 @@ def test_catalog_show_text_and_json() -> None:
     assert data["id"] == "JC-05" and [c["kind"] for c in data["checks"]] == ["coverage", "quorum"]
 
 
+def test_catalog_show_applies_the_profile(tmp_path: Path) -> None:
+    profile = tmp_path / "county.yaml"
+    profile.write_text("name: 石泉县\nparams: {JZ-02: {min_meetings: 16}}\n", encoding="utf-8")
+    plain = json.loads(run_cli(["catalog", "show", "JZ-02", "--format", "json"])[1])
+    assert plain["profile"] is None and plain["params"] == {"min_meetings": 18}
+    code, out, _ = run_cli(["catalog", "show", "JZ-02", "--format", "json", "--profile", str(profile)])
+    data = json.loads(out)
+    assert code == 0 and data["profile"] == "石泉县"
+    assert data["params"] == {"min_meetings": 16}
+    assert data["checks"][0]["min"] == 16
+    code, out, _ = run_cli(["catalog", "show", "JZ-02", "--lang", "en", "--profile", str(profile)])
+    assert "County profile: 石泉县" in out and "min_meetings=16" in out and "min_meetings=18" not in out
+    listed = json.loads(run_cli(["catalog", "list", "--format", "json", "--profile", str(profile)])[1])
+    assert next(i for i in listed["indicators"] if i["id"] == "JZ-02")["params"] == {"min_meetings": 16}
+
+
 def test_profile_overrides_thresholds_and_lines(tmp_path: Path) -> None:
     profile = tmp_path / "county.yaml"
     profile.write_text("name: 石泉县\nsettings: {exempt_months: [1, 2, 7, 8]}\n"

@@ -5,12 +5,14 @@ A school fails when ANY gate given fails (exit 1); an invalid file wins over a g
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from ci_fixtures import AS_OF, school_evidence, with_veto, write_evidence
+from conftest import EXAMPLES
 from typer.testing import CliRunner
 
 from dangjian_audit.cli import app
@@ -20,6 +22,7 @@ from dangjian_audit.models.result import Named, SchoolReport
 from dangjian_audit.report import audit_file
 
 MSGS = Messages("en")
+AS_OF_EXAMPLES = dt.date(2025, 12, 31)
 COUNTY, CITY, PROVINCE = (Named(id=i, name=i) for i in ("county", "city", "province"))
 
 
@@ -136,3 +139,64 @@ def test_invalid_file_wins_over_gates(files: dict[str, str], tmp_path: Path) -> 
     bad = tmp_path / "bad.yaml"
     bad.write_text("schema_version: 1\nperiod: nope\n", encoding="utf-8")
     assert _check(files["plain"], str(bad), "--fail-under", "0").exit_code == 3
+
+
+# ---------------------------------------------------------------- --no-fail-on-veto judges the uncapped total
+
+VETO_EXAMPLE = str(EXAMPLES / "veto-chengguan-no2-junior.yaml")
+
+
+def test_veto_report_carries_the_uncapped_total(ruleset: Any) -> None:
+    report = audit_file(ruleset, Path(VETO_EXAMPLE), VETO_EXAMPLE, AS_OF_EXAMPLES, MSGS)
+    assert report.veto and report.total == 59
+    assert report.total_uncapped > 90
+    plain = audit_file(ruleset, EXAMPLES / "county-houliu-primary.yaml", "x.yaml", AS_OF_EXAMPLES, MSGS)
+    assert plain.total_uncapped == plain.total
+
+
+@pytest.mark.parametrize(("args", "code"), [
+    (["--fail-under", "60", "--no-fail-on-veto"], 0),   # 97.39 before the cap: the score gate passes
+    ([], 1),                                            # the veto gate (and the capped 59) fail
+    (["--fail-under", "60"], 1),
+    (["--fail-under", "98", "--no-fail-on-veto"], 1),   # the uncapped total itself is below 98
+])
+def test_no_fail_on_veto_judges_the_uncapped_total(args: list[str], code: int) -> None:
+    result = runner.invoke(app, ["check", VETO_EXAMPLE, "--as-of", AS_OF_EXAMPLES.isoformat(), "--lang", "en",
+                                 *args])
+    assert result.exit_code == code, result.stderr
+    if args[-1:] == ["--no-fail-on-veto"] and code:
+        assert "total 97.39 before the veto cap is below 98" in result.stderr
+        assert "veto triggered" not in result.stderr
+
+
+def test_uncapped_reason_only_without_the_veto_gate(ruleset: Any, base_report: SchoolReport) -> None:
+    report = base_report.model_copy(update={"total": 59.0, "total_uncapped": 97.0, "veto": ["JC-03"]})
+    assert _reasons(ruleset, report, fail_under=60, fail_on_veto=False) == []
+    assert _reasons(ruleset, report, fail_under=98, fail_on_veto=False) == [
+        MSGS.ui("gate_reason_score_uncapped", total="97", line="98")]
+    with_gate = _reasons(ruleset, report, fail_under=60, fail_on_veto=True)
+    assert MSGS.ui("gate_reason_score", total="59", line="60") in with_gate and len(with_gate) == 2
+
+
+# ---------------------------------------------------------------- option ranges
+
+
+@pytest.mark.parametrize("value", ["150", "-5", "100.5"])
+@pytest.mark.parametrize(("lang", "text"), [("zh", "超出范围"), ("en", "out of range")])
+def test_fail_under_out_of_range_is_a_usage_error(files: dict[str, str], value: str, lang: str, text: str) -> None:
+    for command in (["check", files["plain"]], ["batch", files["plain"]]):
+        result = runner.invoke(app, [*command, f"--fail-under={value}", "--lang", lang])
+        assert result.exit_code == 2, (command, result.stderr)
+        assert "[usage_fail_under_range]" in result.stderr and text in result.stderr
+
+
+@pytest.mark.parametrize("value", ["0", "100"])
+def test_fail_under_bounds_are_accepted(files: dict[str, str], value: str) -> None:
+    assert _check(files["plain"], "--fail-under", value).exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(("lang", "text"), [("zh", "至少为 1"), ("en", "give 1 or more")])
+def test_jobs_below_one_is_a_usage_error(files: dict[str, str], lang: str, text: str) -> None:
+    result = runner.invoke(app, ["batch", files["plain"], "--jobs", "0", "--lang", lang])
+    assert result.exit_code == 2
+    assert "[usage_jobs_range]" in result.stderr and text in result.stderr

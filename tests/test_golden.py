@@ -35,7 +35,8 @@ def test_english_report_golden(fmt: str, update_golden: bool) -> None:
 def test_error_golden(broken: str, update_golden: bool) -> None:
     code, out, err = run_cli(["check", f"examples/invalid/{broken}", "--as-of", "2025-12-31"])
     assert code == 3
-    assert out == ""
+    # the text report lists the invalid file with the same lines as stderr (no scored school before it)
+    assert out.splitlines()[0].startswith("无效文件（1 个）") and out.splitlines()[1:] == err.splitlines()
     assert "Traceback" not in err
     for line in err.splitlines():
         assert line.startswith(f"examples/invalid/{broken}")

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
-# control characters (C0, DEL, C1), line and paragraph separators, and bidi embeddings, overrides and
-# isolates: an input echoed into a diagnostic must not clear a terminal, start a forged diagnostic
-# line or reorder what a reader sees
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+from dangjian_audit.sanitize import clean_text
 
 
 def inert(text: str) -> str:
-    """``text`` with every control and bidi character shown as an escape (``\\u202e``)."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """``text`` on one line with every control and bidi character shown as an escape (``\\u202e``): an input
+    echoed into a diagnostic must not clear a terminal, start a forged diagnostic line or reorder what a
+    reader sees (the one sanitising function, :func:`dangjian_audit.sanitize.clean_text`, on one line)."""
+    return clean_text(text, single_line=True)
 
 
 def _inert_args(args: dict[str, Any]) -> dict[str, Any]:
@@ -46,10 +44,13 @@ class Diagnostic:
             return path
         return f"{path}:{self.line}:{self.column or 1}"
 
+    def message(self, messages: Any) -> str:
+        """The message in the user's language, with the input it quotes made inert."""
+        return str(messages.error(self.code, _inert_args(self.args)))
+
     def render(self, messages: Any) -> str:
         """``path:line:col: error [code] message`` (yamllint's parsable format)."""
-        text = messages.error(self.code, _inert_args(self.args))
-        return f"{self.location()}: {self.severity} [{self.code}] {text}"
+        return f"{self.location()}: {self.severity} [{self.code}] {self.message(messages)}"
 
     def to_dict(self, messages: Any) -> dict[str, Any]:
         out = {
@@ -58,6 +59,6 @@ class Diagnostic:
             "column": self.column,
             "severity": self.severity,
             "code": self.code,
-            "message": messages.error(self.code, _inert_args(self.args)),
+            "message": self.message(messages),
         }
         return out | {"cell": self.cell} if self.cell is not None else out

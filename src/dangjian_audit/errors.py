@@ -9,6 +9,7 @@ EXIT_GATE = 1
 EXIT_USAGE = 2
 EXIT_INVALID = 3
 EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
 
 
 class InputError(Exception):

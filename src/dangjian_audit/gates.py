@@ -37,16 +37,21 @@ class Gate:
 
 def gate_reasons(report: SchoolReport, gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
     """Why a school fails the gate, in the user's language; an empty list means it passes."""
-    return score_gate_reasons(report.total, report.veto, report.veto_unverified,
+    return score_gate_reasons(report.total, report.total_uncapped, report.veto, report.veto_unverified,
                               report.level.id if report.level else None, gate, msgs, ruleset)
 
 
-def score_gate_reasons(total: Decimal, veto: Sequence[str], veto_unverified: Sequence[str], level: str | None,
-                       gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
+def score_gate_reasons(total: Decimal, total_uncapped: Decimal, veto: Sequence[str], veto_unverified: Sequence[str],
+                       level: str | None, gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
     """:func:`gate_reasons` from a school's score alone (a batch without per-school reports builds no report)."""
     reasons = []
-    if total < gate.fail_under:
-        reasons.append(msgs.ui("gate_reason_score", total=compact(total), line=compact(gate.fail_under)))
+    # Without the veto gate the score gate judges the total the school earned, before the veto capped it.
+    if gate.fail_on_veto or not veto:
+        if total < gate.fail_under:
+            reasons.append(msgs.ui("gate_reason_score", total=compact(total), line=compact(gate.fail_under)))
+    elif total_uncapped < gate.fail_under:
+        reasons.append(msgs.ui("gate_reason_score_uncapped", total=compact(total_uncapped),
+                               line=compact(gate.fail_under)))
     if gate.fail_on_veto and veto:
         reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(veto)))
     if gate.fail_on_veto and veto_unverified:

@@ -31,6 +31,7 @@ from dangjian_audit.models.result import (
     VetoCap,
 )
 from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.sanitize import clean_optional, clean_text
 from dangjian_audit.scoring import Score, score
 
 
@@ -48,8 +49,9 @@ def _finding(f: Finding, source: str, msgs: Messages) -> FindingOut:
     if f.text is not None:
         args["text"] = f.text.get(msgs.lang).format_map(SafeDict(f.args))
     message = msgs.fmt("findings", f.message or f.key, args)
-    loc = Location(path=source, line=f.line) if f.line is not None else None
-    return FindingOut(code=f.key, message=message, location=loc, severity="warning" if f.warning else "error")
+    loc = Location(path=clean_text(source), line=f.line) if f.line is not None else None
+    return FindingOut(code=f.key, message=clean_text(message), location=loc,
+                      severity="warning" if f.warning else "error")
 
 
 def _details(ev: Evaluation, msgs: Messages) -> list[str]:
@@ -58,7 +60,7 @@ def _details(ev: Evaluation, msgs: Messages) -> list[str]:
         line = msgs.fmt("details", o.detail_key, _labelled(o.detail_args, msgs))
         if not o.applicable:
             line += msgs.get("details", "suffix_not_applicable")
-        out.append(line)
+        out.append(clean_text(line))
     return out
 
 
@@ -108,7 +110,7 @@ def _next_level(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluati
 def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], sc: Score,
                  source: str, as_of: dt.date, msgs: Messages) -> SchoolReport:
     lang = msgs.lang
-    dim_names = {d.id: d.name.get(lang) for d in ruleset.catalog.header.dimensions}
+    dim_names = {d.id: clean_text(d.name.get(lang)) for d in ruleset.catalog.header.dimensions}
     results = []
     for ev in evaluations:
         ind = ev.compiled.indicator
@@ -117,7 +119,7 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         results.append(IndicatorResult(
             id=ind.id,
             dimension=ind.dimension,
-            title=ind.title.get(lang),
+            title=clean_text(ind.title.get(lang)),
             status=ev.status,
             status_label=msgs.get("status", ev.status),
             points=pts,
@@ -128,10 +130,11 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             computation=_computation(ev, pts, msgs),
             details=_details(ev, msgs),
             findings=[_finding(f, source, msgs) for f in ev.findings],
-            remediation=ind.remediation.get(lang),
+            remediation=clean_text(ind.remediation.get(lang)),
             evidence=list(ind.evidence),
-            basis=[BasisOut(document=b.document.get(lang), clause=b.clause.get(lang) if b.clause else None,
-                            source=b.source) for b in ind.basis],
+            basis=[BasisOut(document=clean_text(b.document.get(lang)),
+                            clause=clean_text(b.clause.get(lang)) if b.clause else None, source=b.source)
+                   for b in ind.basis],
         ))
     dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=d.score, max=d.max,
                             awarded=d.awarded, applicable_max=d.applicable_max,
@@ -150,14 +153,16 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     return SchoolReport(
         tool=f"dangjian-audit {__version__}",
         catalog=CatalogRef(id=header.id, version=header.version, effective=header.effective.isoformat()),
-        profile=ruleset.profile_name,
+        profile=clean_optional(ruleset.profile_name),
         lang=lang,
-        source=source,
-        school=SchoolRef(code=school.code, name=school.name, type=school.type, county=school.county),
+        source=clean_text(source),
+        school=SchoolRef(code=clean_text(school.code), name=clean_text(school.name), type=school.type,
+                         county=clean_optional(school.county)),
         period=PeriodRef(kind=evidence.period.kind, start=evidence.period.start.isoformat(),
                          end=evidence.period.end.isoformat()),
         as_of=as_of.isoformat(),
         total=sc.total,
+        total_uncapped=sc.uncapped,
         max=sc.max,
         grade=Named(id=sc.grade.id, name=sc.grade.name.get(lang)),
         level=Named(id=sc.level.id, name=sc.level.name.get(lang)) if sc.level else None,
@@ -168,7 +173,6 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
         dimensions=dims,
         indicators=results,
         gaps=gaps,
-        total_uncapped=sc.uncapped,
         veto_cap=cap,
         warnings=warnings,
         next_level=_next_level(ruleset, evidence, evaluations, sc, as_of, msgs),

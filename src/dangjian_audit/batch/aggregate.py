@@ -17,8 +17,10 @@ from dangjian_audit._version import __version__
 from dangjian_audit.formatting import percent, q
 from dangjian_audit.i18n import Messages
 from dangjian_audit.models.county import (
+    SHORTFALL,
     CountySummary,
     DimensionStat,
+    DuplicateCode,
     GapStat,
     IndicatorStat,
     InvalidRow,
@@ -26,7 +28,7 @@ from dangjian_audit.models.county import (
     Row,
     SchoolRow,
 )
-from dangjian_audit.models.result import GAP_STATUSES, STATUS_KINDS, STATUSES
+from dangjian_audit.models.result import STATUS_KINDS, STATUSES
 from dangjian_audit.models.ruleset import Ruleset
 
 TOP_GAPS = 10
@@ -115,6 +117,18 @@ class Ranking(Sequence[tuple[int, SchoolRow]]):
         return self._rows
 
 
+def duplicate_codes(keys: Sequence[tuple[Decimal, str, str, int]]) -> list[DuplicateCode]:
+    """Codes used by several schools, from the aggregator's ``(-total, code, source, store key)`` keys;
+    sources in input order (the store key counts rows as they arrive), codes by first appearance."""
+    counts = Counter(k[1] for k in keys)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for _, code, source, key in keys:
+        if counts[code] > 1:
+            groups.setdefault(code, []).append((key, source))
+    ordered = sorted(groups.items(), key=lambda item: min(item[1]))
+    return [DuplicateCode(code, tuple(source for _, source in sorted(group))) for code, group in ordered]
+
+
 class CountyAggregator:
     """Running totals over rows as they stream in; the rows themselves are spilled to disk."""
 
@@ -170,6 +184,7 @@ class CountyAggregator:
                                    pct(self.level_counts[lv.id])) for lv in levels]
         level_counts.append(NamedCount("none", msgs.ui("level_none"), self.level_counts[None],
                                        pct(self.level_counts[None])))
+        duplicates = duplicate_codes(self.keys)
         self.keys.sort()
         order, ranks = array("q"), array("q")
         for pos, (cents, _, _, key) in enumerate(self.keys, 1):
@@ -185,14 +200,14 @@ class CountyAggregator:
             applicable = n - by_status["not_applicable"]
             indicators.append(IndicatorStat(
                 id=ind.id, dimension=ind.dimension, title=ind.title.get(lang), counts=by_status,
-                shortfall=sum(by_status[s] for s in GAP_STATUSES),
+                shortfall=sum(by_status[s] for s in SHORTFALL),
                 met_percent=percent(by_status["met"], applicable) if applicable else None,
             ))
         def gap_order(k: int) -> tuple[int, int, str]:
             return -indicators[k].shortfall, -indicators[k].counts["not_met"], indicators[k].id
 
         order_gaps = sorted((k for k, s in enumerate(indicators) if s.shortfall), key=gap_order)
-        shortfall_letters = {STATUS_KINDS[s].letter for s in GAP_STATUSES}
+        shortfall_letters = {STATUS_KINDS[s].letter for s in SHORTFALL}
         top = order_gaps[:TOP_GAPS]
         affected: dict[int, array[int]] = {k: array("q") for k in top}
         for key, row in zip(order, ranking.rows, strict=True):  # one pass over the spilled rows
@@ -225,4 +240,5 @@ class CountyAggregator:
             level_names=level_names,
             type_names={t: msgs.get("ui", f"type_{t}", t) for t in self.types},
             status_labels={k.letter: msgs.get("status", status) for status, k in STATUS_KINDS.items()},
+            duplicates=duplicates,
         )

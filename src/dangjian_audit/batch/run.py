@@ -14,6 +14,7 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import signal
 import stat
 import sys
 import tempfile
@@ -35,6 +36,7 @@ from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
 from dangjian_audit.models.result import STATUS_KINDS
 from dangjian_audit.models.ruleset import Ruleset
+from dangjian_audit.sanitize import clean_text
 
 if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
@@ -94,6 +96,8 @@ def init_worker(options: BatchOptions) -> None:
     """Pool initializer: load the ruleset once per worker (no reliance on state inherited by fork)."""
     from dangjian_audit.catalog_cache import load_ruleset_cached
 
+    # Ctrl-C reaches the whole process group; the parent alone decides what to do with it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     ruleset = load_ruleset_cached(Path(options.catalog) if options.catalog else None,
                                   Path(options.profile) if options.profile else None)
     _install(ruleset, options)
@@ -142,8 +146,8 @@ def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
         level=level,
         veto=tuple(sc.veto),
         statuses="".join(STATUS_KINDS[e.status].letter for e in evaluations),  # type: ignore[index]
-        gate=tuple(score_gate_reasons(sc.total, sc.veto, sc.veto_unverified, level, state.gate, state.msgs,
-                                      state.ruleset)),
+        gate=tuple(score_gate_reasons(sc.total, sc.uncapped, sc.veto, sc.veto_unverified, level, state.gate,
+                                      state.msgs, state.ruleset)),
         # as report.veto_cap.uncapped_total (tests/test_batch_speed.py keeps the two row builders equal)
         capped_from=sc.uncapped if sc.cap is not None else None,
     )
@@ -236,15 +240,30 @@ def iter_rows(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, job
     done = 0
     # An executor, not a Pool: if a worker process dies outright (killed for memory, a crash in C
     # code) the pool is reported broken instead of waiting forever for the lost chunk.
-    with ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(options,)) as pool:
-        try:
-            for row in pool.map(score_file, items, chunksize=chunksize(len(files), jobs)):
-                done += 1
-                yield row
-        except BrokenProcessPool:
-            # Nothing is lost: the files whose worker died are listed, each with the reason.
-            for index in range(done, len(files)):
-                yield InvalidRow(index, (Diagnostic(files[index], "worker_lost", {}),))
+    pool = ProcessPoolExecutor(jobs, mp_context=ctx, initializer=init_worker, initargs=(options,))
+    try:
+        for row in pool.map(score_file, items, chunksize=chunksize(len(files), jobs)):
+            done += 1
+            yield row
+    except BrokenProcessPool:
+        # Nothing is lost: the files whose worker died are listed, each with the reason.
+        for index in range(done, len(files)):
+            yield InvalidRow(index, (Diagnostic(files[index], "worker_lost", {}),))
+    except BaseException:
+        # Ctrl-C, or the consumer stopped (a write failed): every chunk is already queued, so a plain
+        # shutdown would score the whole county first. Drop the queue and stop the workers now.
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    processes = list((getattr(pool, "_processes", None) or {}).values())  # private, but the only handle
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msgs: Messages, jobs: int,
@@ -264,7 +283,7 @@ def run_batch(files: Sequence[str], ruleset: Ruleset, options: BatchOptions, msg
     rows = iter_rows(files, ruleset, options, jobs, context)
     try:
         for row in rows:
-            row.source = files[row.index]
+            row.source = clean_text(files[row.index], single_line=True)  # a file name may hold control characters
             if isinstance(row, SchoolRow):
                 # Rows from workers arrive with fresh copies of the same few strings: keep one of each.
                 row.type, row.grade = sys.intern(row.type), sys.intern(row.grade)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from dangjian_audit.cli.common import EXIT_HELP
+from dangjian_audit.cli.common import EXIT_HELP, H
 
 
 def _version(value: bool) -> None:
@@ -19,23 +19,26 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+# -h is --help too; --install-completion / --show-completion come with add_completion (bash, zsh, fish, PowerShell).
+CONTEXT = {"help_option_names": ["-h", "--help"]}
+
 app = typer.Typer(
     name="dangjian-audit",
-    help="Check school Party-building (党建\"双创\") evidence against the 47-indicator catalog.\n" + EXIT_HELP,
+    help=H("app") + "\n" + EXIT_HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
 
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and the YAML loader in use.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help=H("version"))] = False,
 ) -> None:
-    """Check school Party-building (党建"双创") evidence against the 47-indicator catalog."""
+    pass
 
 
-catalog_app = typer.Typer(help="Show the indicator catalog.", no_args_is_help=True, rich_markup_mode=None)
+catalog_app = typer.Typer(help=H("catalog_app"), no_args_is_help=True, rich_markup_mode=None, context_settings=CONTEXT)
 app.add_typer(catalog_app, name="catalog")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional
 
 import typer
 
@@ -14,108 +14,155 @@ from dangjian_audit.cli.common import (
     CatalogOpt,
     FailOnVetoOpt,
     FailUnderOpt,
-    Lang,
+    H,
     LangOpt,
     MaxSizeOpt,
     MinLevelOpt,
     OutputOpt,
     ProfileOpt,
+    QuietOpt,
     err,
     format_enum,
     load_ruleset,
-    messages,
+    note,
     parse_as_of,
+    set_quiet,
+    settings,
     unwritable,
     usage,
+    usage_problem,
     write,
 )
-from dangjian_audit.errors import EXIT_GATE, EXIT_INVALID, EXIT_OK
+from dangjian_audit.errors import EXIT_GATE, EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK
 from dangjian_audit.reporters import county_formats
+
+if TYPE_CHECKING:
+    from dangjian_audit.i18n import Messages
 
 BatchFormat = format_enum("BatchFormat", list(county_formats()))
 SUMMARY_STEM = "summary"
 
 
-@app.command()
+@app.command(help=H("batch"))
 def batch(
-    paths: Annotated[list[Path], typer.Argument(help="Folders (searched recursively for .yaml/.yml) or files.",
-                                                show_default=False)],
-    out: Annotated[Optional[Path], typer.Option(
-        "--out", help="Write every summary format and one gap report per school into this folder.")] = None,
-    jobs: Annotated[Optional[int], typer.Option(
-        "--jobs", "-j", min=1, help="Worker processes (default: the usable cores).")] = None,
-    format: Annotated[BatchFormat, typer.Option("--format", "-f", help="Summary format.")] = "text",  # type: ignore[valid-type]
+    paths: Annotated[list[Path], typer.Argument(help=H("batch_paths"), show_default=False)],
+    out: Annotated[Optional[Path], typer.Option("--out", help=H("batch_out"))] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help=H("batch_jobs"))] = None,
+    format: Annotated[Optional[BatchFormat], typer.Option("--format", "-f", help=H("batch_format"))] = None,  # type: ignore[valid-type]
     output: OutputOpt = None,
     as_of: AsOfOpt = None,
     fail_under: FailUnderOpt = None,
-    fail_on_veto: FailOnVetoOpt = True,
+    fail_on_veto: FailOnVetoOpt = None,
     min_level: MinLevelOpt = None,
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
     max_file_size: MaxSizeOpt = None,
+    quiet: QuietOpt = False,
     plan: Annotated[bool, typer.Option(
         "--plan", help="With --out: also write the county's rectification ledger (plan.xlsx, plan.md, plan.json).")
     ] = False,
 ) -> None:
-    """Score a county's evidence files together: ranking, distributions, gaps and an indicator matrix.
-
-    Every file appears in the result, scored or with its diagnostics. Exit codes as for check:
-    3 if a file is invalid, else 1 if a school fails the gate, else 0.
-    """
     from decimal import Decimal
 
     from dangjian_audit import batch as core
     from dangjian_audit.cli.progress import Progress, show_progress
+    from dangjian_audit.conventions import UsageProblem, choose_format, output_path
     from dangjian_audit.errors import OutputError
-    from dangjian_audit.models.county import REPORTS_DIR
+    from dangjian_audit.models.county import REPORTS_DIR, Row, SchoolRow
+    from dangjian_audit.outputs import clear_incomplete
     from dangjian_audit.reporters import RenderOptions
 
-    msgs = messages(lang)
-    day = parse_as_of(as_of, msgs)
-    fmt = county_formats()[str(format.value)]  # type: ignore[attr-defined]
-    if fmt.binary and output is None:
+    set_quiet(quiet)
+    msgs, opts = settings(lang, profile, catalog, as_of, fail_under, fail_on_veto, min_level, jobs)
+    formats = county_formats()
+    try:
+        name = choose_format(str(format.value) if format is not None else None,
+                             output, {f.suffix: f.name for f in formats.values()}, "text")
+    except UsageProblem as problem:
+        raise usage_problem(msgs, problem) from None
+    target = output_path(output)
+    day = parse_as_of(opts.as_of, msgs)
+    fmt = formats[name]
+    if fmt.binary and target is None:
         raise usage(msgs, "usage_needs_output", format=fmt.name)
-    if output is not None and output.is_dir():
-        raise usage(msgs, "usage_output_is_dir", path=str(output))
+    if target is not None and target.is_dir():
+        raise usage(msgs, "usage_output_is_dir", path=str(target))
     if plan and out is None:
         err("dangjian-audit: error [usage_plan_needs_out] " + msgs.fmt("plan", "usage_plan_needs_out"))
         raise typer.Exit(2)
-    ruleset = load_ruleset(catalog, profile, msgs)
+    ruleset = load_ruleset(opts.catalog, opts.profile, msgs)
     files = core.discover(paths)
     if not files:
         raise usage(msgs, "usage_no_files")
     options = core.BatchOptions(
-        as_of=day, lang=lang.value, catalog=str(catalog) if catalog else None,
-        profile=str(profile) if profile else None,
-        fail_under=Decimal(str(fail_under)) if fail_under is not None else None, fail_on_veto=fail_on_veto,
-        min_level=min_level.value if min_level else None,
+        as_of=day, lang=msgs.lang, catalog=str(opts.catalog) if opts.catalog else None,
+        profile=str(opts.profile) if opts.profile else None,
+        fail_under=Decimal(str(opts.fail_under)) if opts.fail_under is not None else None,
+        fail_on_veto=opts.fail_on_veto, min_level=opts.min_level,
         reports_dir=str(out / REPORTS_DIR) if out is not None else None, max_file_bytes=max_file_size, plan=plan,
     )
-    try:
-        with Progress(len(files), msgs.ui("batch_progress"), show_progress()) as progress:
-            summary = core.run_batch(files, ruleset, options, msgs, jobs or core.default_jobs(), progress.advance)
-    except OutputError as exc:
-        unwritable(exc, msgs)
-    for row in summary.invalid:
-        for d in row.diagnostics:
-            err(d.render(msgs))
-    if out is not None:
-        # Every summary format beside the schools' reports, linking to them.
-        linked = RenderOptions(msgs, ruleset, links=True)
-        for name, summary_format in county_formats().items():
-            if name == "text":
-                continue
-            assert summary_format.county is not None
-            path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
-            write(summary_format.county(summary, linked), summary_format, path, msgs)
-            err(msgs.ui("written", path=str(path)))
-    if plan and out is not None:
-        from dangjian_audit.cli.plan import write_county_plan
+    done = {"files": 0, "reports": 0}
 
-        write_county_plan(summary, ruleset, msgs, out, day.isoformat())
-    color = output is None and fmt.name == "text" and sys.stdout.isatty()
-    assert fmt.county is not None
-    write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, output, msgs)
-    err(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
+    def on_row(row: Row) -> None:
+        done["files"] += 1
+        done["reports"] += isinstance(row, SchoolRow) and row.has_reports
+        progress.advance(row)
+
+    try:
+        try:
+            with Progress(len(files), msgs.ui("batch_progress"), show_progress() and not quiet) as progress:
+                summary = core.run_batch(files, ruleset, options, msgs, opts.jobs or core.default_jobs(), on_row)
+        except OutputError as exc:
+            unwritable(exc, msgs)
+        for row in summary.invalid:
+            for d in row.diagnostics:
+                err(d.render(msgs))
+        for duplicate in summary.duplicates:
+            for d in duplicate.diagnostics():
+                note(d.render(msgs))
+        if out is not None:
+            # Every summary format beside the schools' reports, linking to them.
+            linked = RenderOptions(msgs, ruleset, links=True)
+            for fname, summary_format in formats.items():
+                if fname == "text":
+                    continue
+                assert summary_format.county is not None
+                path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
+                write(summary_format.county(summary, linked), summary_format, path, msgs)
+                note(msgs.ui("written", path=str(path)))
+        if plan and out is not None:
+            from dangjian_audit.cli.plan import write_county_plan
+
+            write_county_plan(summary, ruleset, msgs, out, day.isoformat())
+        color = target is None and fmt.name == "text" and sys.stdout.isatty()
+        assert fmt.county is not None
+        write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, target, msgs)
+    except KeyboardInterrupt:
+        interrupted(msgs, done["files"], len(files), done["reports"], out, target)
+    if out is not None:
+        clear_incomplete(out)
+    note(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
     raise typer.Exit(EXIT_INVALID if summary.invalid_count else (EXIT_GATE if summary.gate_failed else EXIT_OK))
+
+
+def interrupted(msgs: Messages, done: int, total: int, reports: int, out: Path | None,
+                output: Path | None) -> NoReturn:
+    """Ctrl-C in a batch: say what was done and where, leave nothing half-written, exit 130."""
+    from dangjian_audit.batch.run import PARTIAL_PREFIX
+    from dangjian_audit.models.county import REPORTS_DIR
+    from dangjian_audit.outputs import mark_incomplete, remove_leftovers, remove_unpaired
+
+    lines = [msgs.ui("interrupted", done=done, total=total)]
+    if out is not None:
+        remove_leftovers(out / REPORTS_DIR, (PARTIAL_PREFIX,))
+        remove_unpaired(out / REPORTS_DIR, (".html", ".md"))
+        text = msgs.ui("interrupted_out", reports=reports, folder=str(out / REPORTS_DIR))
+        marker = mark_incomplete(out, "\n".join([*lines, text]))
+        lines.append(text)
+        if marker is not None:
+            lines.append(msgs.ui("interrupted_marker", path=str(marker)))
+    if output is not None:
+        lines.append(msgs.ui("interrupted_output", path=str(output)))
+    sys.stderr.write("\n" + "\n".join(lines) + "\n")
+    raise typer.Exit(EXIT_INTERRUPTED)

@@ -9,46 +9,44 @@ import typer
 from dangjian_audit.cli.app import catalog_app
 from dangjian_audit.cli.common import (
     CatalogOpt,
-    Lang,
+    H,
     LangOpt,
     ListFormat,
     ProfileOpt,
     load_ruleset,
-    messages,
+    settings,
     usage,
     write,
 )
 
 
-@catalog_app.command("list")
+@catalog_app.command("list", help=H("catalog_list"))
 def catalog_list(
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help=H("list_format"))] = ListFormat.text,
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
 ) -> None:
-    """List the dimensions and indicators."""
     from dangjian_audit.reporters._catalog import catalog_json, catalog_text
 
-    msgs = messages(lang)
-    ruleset = load_ruleset(catalog, profile, msgs)
+    msgs, opts = settings(lang, profile, catalog)
+    ruleset = load_ruleset(opts.catalog, opts.profile, msgs)
     text = catalog_json(ruleset, None, msgs) if format is ListFormat.json else catalog_text(ruleset, None, msgs)
     write(text, None, None, msgs)
 
 
-@catalog_app.command("show")
+@catalog_app.command("show", help=H("catalog_show"))
 def catalog_show(
-    indicator: Annotated[str, typer.Argument(help="Indicator id, e.g. JC-05.")],
-    format: Annotated[ListFormat, typer.Option("--format", "-f")] = ListFormat.text,
+    indicator: Annotated[str, typer.Argument(help=H("indicator_id"))],
+    format: Annotated[ListFormat, typer.Option("--format", "-f", help=H("list_format"))] = ListFormat.text,
     profile: ProfileOpt = None,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
+    lang: LangOpt = None,
 ) -> None:
-    """Show one indicator: what it asks, its check and parameters, basis and remediation."""
     from dangjian_audit.reporters._catalog import catalog_json, catalog_text
 
-    msgs = messages(lang)
-    ruleset = load_ruleset(catalog, profile, msgs)
+    msgs, opts = settings(lang, profile, catalog)
+    ruleset = load_ruleset(opts.catalog, opts.profile, msgs)
     wanted = indicator.strip().upper()
     ids = {ci.indicator.id for ci in ruleset.indicators}
     aliases = {a: ci.indicator.id for ci in ruleset.indicators for a in ci.indicator.aliases}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -50,33 +51,135 @@ def format_enum(name: str, names: list[str]) -> type[Enum]:
     return Enum(name, [(n, n) for n in names], type=str)  # type: ignore[return-value]
 
 
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Language of the output: zh (default) or en.")]
-CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help="Catalog directory (default: the bundled one).")]
-ProfileOpt = Annotated[Path | None, typer.Option("--profile", help="County profile overriding thresholds and lines.")]
-AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Audit date YYYY-MM-DD (default: today).")]
-FailUnderOpt = Annotated[
-    float | None, typer.Option("--fail-under", help="Gate: fail below this total (default: the 合格 line).")
-]
-FailOnVetoOpt = Annotated[
-    bool, typer.Option("--fail-on-veto/--no-fail-on-veto", help="Gate: fail when a veto item is triggered.")
-]
-MinLevelOpt = Annotated[
-    MinLevel | None, typer.Option("--min-level", help="Gate: fail unless this demonstration level is reached.")
-]
-OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")]
-MaxSizeOpt = Annotated[int | None, typer.Option(
-    "--max-file-size", min=1, envvar="DANGJIAN_AUDIT_MAX_FILE_BYTES", show_envvar=True,
-    help="Refuse evidence files larger than this many bytes, before reading them (default: 8388608, 8 MB).")]
+def _help_table() -> dict[str, str]:
+    """The ``--help`` texts in the language ``--lang``, the project configuration or the locale asks for,
+    picked before the commands are built (typer reads help texts when they are declared)."""
+    import os
 
-
-def messages(lang: Lang) -> Messages:
+    from dangjian_audit.conventions import help_language
     from dangjian_audit.i18n import Messages
 
-    return Messages(lang.value)
+    configured = None
+    try:
+        from dangjian_audit.config import discover
+
+        found = discover()
+        configured = found.values.lang if found is not None else None
+    except Exception:  # noqa: BLE001 - a broken configuration is reported by the command, not by --help
+        configured = None
+    msgs = Messages(help_language(sys.argv[1:], os.environ, configured))
+    return {str(k): str(v) for k, v in msgs.table.get("help", {}).items()}
+
+
+HELP = _help_table()
+
+
+def H(key: str) -> str:  # noqa: N802 - short on purpose: it wraps every help text
+    return HELP[key]
+
+
+LangOpt = Annotated[Lang | None, typer.Option("--lang", help=H("lang"))]
+CatalogOpt = Annotated[Path | None, typer.Option("--catalog", help=H("catalog"))]
+ProfileOpt = Annotated[Path | None, typer.Option("--profile", help=H("profile"))]
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help=H("as_of"))]
+FailUnderOpt = Annotated[float | None, typer.Option("--fail-under", help=H("fail_under"))]
+FailOnVetoOpt = Annotated[bool | None, typer.Option("--fail-on-veto/--no-fail-on-veto", help=H("fail_on_veto"))]
+MinLevelOpt = Annotated[MinLevel | None, typer.Option("--min-level", help=H("min_level"))]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help=H("output"))]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help=H("quiet"))]
+MaxSizeOpt = Annotated[int | None, typer.Option(
+    "--max-file-size", min=1, envvar="DANGJIAN_AUDIT_MAX_FILE_BYTES", show_envvar=True, help=H("max_file_size"))]
+
+
+def messages(lang: Lang | str | None) -> Messages:
+    from dangjian_audit.i18n import Messages
+
+    value = lang.value if isinstance(lang, Lang) else lang
+    return Messages(value or "zh")
+
+
+_QUIET = False
+
+
+def set_quiet(quiet: bool) -> None:
+    global _QUIET
+    _QUIET = quiet
 
 
 def err(text: str) -> None:
+    """An error (a diagnostic, a usage error): always on stderr."""
     sys.stderr.write(text + "\n")
+
+
+def note(text: str) -> None:
+    """Chatter (what was written, a summary line, a failed gate's reason, a warning): silenced by --quiet."""
+    if not _QUIET:
+        sys.stderr.write(text + "\n")
+
+
+def same_terminal() -> bool:
+    """Standard output and standard error are the same terminal (a person is reading both)."""
+    import os
+
+    try:
+        return sys.stdout.isatty() and sys.stderr.isatty() and os.path.samestat(os.fstat(1), os.fstat(2))
+    except (OSError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Option values after the precedence: the command line, then the project configuration, then defaults."""
+
+    lang: str
+    profile: Path | None
+    catalog: Path | None
+    as_of: str | None
+    fail_under: float | None
+    fail_on_veto: bool
+    min_level: str | None
+    jobs: int | None
+
+
+def settings(lang: Lang | None, profile: Path | None = None, catalog: Path | None = None, as_of: str | None = None,
+             fail_under: float | None = None, fail_on_veto: bool | None = None,
+             min_level: MinLevel | None = None, jobs: int | None = None) -> tuple[Messages, Settings]:
+    """Apply the project configuration (``.dangjian-audit.yaml`` or ``[tool.dangjian-audit]``) under the
+    options given; an invalid configuration is printed as ``path:line:col: error`` and exits 3. Ranges are
+    checked here too: ``--fail-under`` 0 to 100 and ``--jobs`` 1 or more (usage errors, exit 2)."""
+    from dangjian_audit.config import discover
+    from dangjian_audit.errors import InputError
+
+    try:
+        found = discover()
+    except InputError as exc:
+        early = messages(lang)
+        for d in exc.diagnostics:
+            err(d.render(early))
+        raise typer.Exit(EXIT_INVALID) from None
+    cfg = found.values if found is not None else None
+    chosen = Settings(
+        lang=lang.value if lang is not None else (cfg.lang if cfg and cfg.lang else "zh"),
+        profile=profile if profile is not None else (found.path(cfg.profile) if found and cfg else None),
+        catalog=catalog if catalog is not None else (found.path(cfg.catalog) if found and cfg else None),
+        as_of=as_of if as_of is not None else (cfg.as_of.isoformat() if cfg and cfg.as_of else None),
+        fail_under=fail_under if fail_under is not None else (cfg.fail_under if cfg else None),
+        fail_on_veto=fail_on_veto if fail_on_veto is not None else (
+            cfg.fail_on_veto if cfg and cfg.fail_on_veto is not None else True),
+        min_level=min_level.value if min_level is not None else (cfg.min_level if cfg else None),
+        jobs=jobs if jobs is not None else (cfg.jobs if cfg else None),
+    )
+    msgs = messages(chosen.lang)
+    if chosen.fail_under is not None and not 0 <= chosen.fail_under <= 100:
+        raise usage(msgs, "usage_fail_under_range", value=f"{chosen.fail_under:g}")
+    if chosen.jobs is not None and chosen.jobs < 1:
+        raise usage(msgs, "usage_jobs_range", value=chosen.jobs)
+    return msgs, chosen
+
+
+def usage_problem(msgs: Messages, problem: Any) -> typer.Exit:
+    """A :class:`~dangjian_audit.conventions.UsageProblem` as a usage error."""
+    return usage(msgs, problem.code, **problem.args_)
 
 
 def usage(msgs: Messages, code: str, **args: Any) -> typer.Exit:
@@ -126,19 +229,21 @@ def write(rendered: Rendered, fmt: Format | None, output: Path | None, msgs: Mes
     import codecs
 
     from dangjian_audit.errors import OutputError
+    from dangjian_audit.outputs import atomic_path
 
     encoding = fmt.encoding if fmt is not None else "utf-8"
     if output is not None and output.is_dir():
         raise usage(msgs, "usage_output_is_dir", path=str(output))
     try:
         if output is not None:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(rendered, bytes):
-                output.write_bytes(rendered)
-                return
-            with output.open("w", encoding=encoding, newline="") as fh:
-                for piece in [rendered] if isinstance(rendered, str) else rendered:
-                    fh.write(piece)
+            # Whole or absent: written under a temporary name, renamed when complete.
+            with atomic_path(output) as temporary:
+                if isinstance(rendered, bytes):
+                    temporary.write_bytes(rendered)
+                else:
+                    with temporary.open("w", encoding=encoding, newline="") as fh:
+                        for piece in [rendered] if isinstance(rendered, str) else rendered:
+                            fh.write(piece)
             return
         sys.stdout.flush()
         stream = sys.stdout.buffer

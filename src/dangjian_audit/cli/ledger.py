@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from dangjian_audit.cli.app import app
-from dangjian_audit.cli.common import Lang, LangOpt, err, messages, usage, write
-from dangjian_audit.errors import EXIT_INVALID
+from dangjian_audit.cli.common import H, LangOpt, err, note, settings, unwritable, usage, write
+from dangjian_audit.errors import EXIT_INVALID, OutputError
 
 if TYPE_CHECKING:
     from dangjian_audit.errors import InputError
@@ -28,26 +28,21 @@ def invalid(exc: InputError, msgs: Messages) -> typer.Exit:
 
 
 def write_binary(data: bytes, output: Path, msgs: Messages) -> None:
-    """Write a workbook or a pack through the common writer, then say where it went."""
     write(data, None, output, msgs)
-    err(msgs.ui("written", path=str(output)))
+    note(msgs.ui("written", path=str(output)))
 
 
-@app.command("import")
+@app.command("import", help=H("import"))
 def import_command(
-    ledger: Annotated[Path, typer.Argument(help="A filled ledger workbook (.xlsx).", show_default=False)],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Evidence YAML to write.")] = None,
-    lang: LangOpt = Lang.zh,
+    ledger: Annotated[Path, typer.Argument(help=H("import_ledger"), show_default=False)],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=H("import_output"))] = None,
+    lang: LangOpt = None,
 ) -> None:
-    """Convert a filled ledger workbook to canonical evidence YAML.
-
-    Every problem is reported at its cell (LEDGER.xlsx:会议记录!C14). Exit codes: 0 written, 3 a problem.
-    """
     from dangjian_audit.errors import InputError
     from dangjian_audit.ledger.writer import canonical_yaml
     from dangjian_audit.loading import load_evidence
 
-    msgs = messages(lang)
+    msgs, _ = settings(lang)
     if ledger.suffix.lower() != ".xlsx":
         raise usage(msgs, "usage_unknown_suffix", path=str(ledger))
     try:
@@ -57,47 +52,38 @@ def import_command(
         raise invalid(exc, msgs) from None
     write(canonical_yaml(evidence), None, output, msgs)
     if output is not None:
-        err(msgs.ui("written", path=str(output)))
+        note(msgs.ui("written", path=str(output)))
 
 
-@app.command("export")
+@app.command("export", help=H("export"))
 def export_command(
-    evidence: Annotated[Path, typer.Argument(help="Evidence file (.yaml, .xlsx or a pack .zip).", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Ledger workbook (.xlsx) to write.")],
-    lang: LangOpt = Lang.zh,
+    evidence: Annotated[Path, typer.Argument(help=H("export_evidence"), show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=H("export_output"))],
+    lang: LangOpt = None,
 ) -> None:
-    """Write an evidence file as a ledger workbook (the reverse of import).
-
-    Exit codes: 0 written, 2 unwritable output, 3 invalid evidence.
-    """
     from dangjian_audit.errors import InputError
     from dangjian_audit.ledger.writer import export_workbook
     from dangjian_audit.loading import load_evidence
 
-    msgs = messages(lang)
+    msgs, _ = settings(lang)
     try:
         loaded = load_evidence(evidence, str(evidence), verify_attachments=False)
-        data = export_workbook(loaded, lang.value, str(evidence))
+        data = export_workbook(loaded, msgs.lang, str(evidence))
     except InputError as exc:
         raise invalid(exc, msgs) from None
     write_binary(data, output, msgs)
 
 
-@app.command("attach")
+@app.command("attach", help=H("attach"))
 def attach_command(
-    evidence: Annotated[Path, typer.Argument(help="Evidence YAML whose attachments to hash.", show_default=False)],
-    lang: LangOpt = Lang.zh,
+    evidence: Annotated[Path, typer.Argument(help=H("attach_evidence"), show_default=False)],
+    lang: LangOpt = None,
 ) -> None:
-    """Compute the SHA-256 of every attachment and record it in the evidence YAML, in place.
-
-    Only the sha256 values change; comments and layout of the rest stay as they were.
-    Exit codes: 0 done, 3 invalid evidence or a missing attachment (nothing is written).
-    """
     from dangjian_audit.attachments import attach, write_atomic
     from dangjian_audit.errors import InputError
     from dangjian_audit.loading import load_evidence
 
-    msgs = messages(lang)
+    msgs, _ = settings(lang)
     if evidence.suffix.lower() not in (".yaml", ".yml"):
         raise usage(msgs, "usage_unknown_suffix", path=str(evidence))
     try:
@@ -109,25 +95,21 @@ def attach_command(
         try:
             write_atomic(evidence, text.encode("utf-8"))
         except OSError as exc:
-            raise usage(msgs, "output_unwritable", path=str(evidence), reason=exc.strerror or str(exc)) from None
-    err(msgs.fmt("ledger", "attached", {"path": str(evidence), "count": changed}))
+            unwritable(OutputError.from_os_error(str(evidence), exc), msgs)
+    note(msgs.fmt("ledger", "attached", {"path": str(evidence), "count": changed}))
 
 
-@app.command("pack")
+@app.command("pack", help=H("pack"))
 def pack_command(
-    evidence: Annotated[Path, typer.Argument(help="Evidence file (.yaml or .xlsx).", show_default=False)],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Evidence pack (.zip) to write.")],
-    lang: LangOpt = Lang.zh,
+    evidence: Annotated[Path, typer.Argument(help=H("pack_evidence"), show_default=False)],
+    output: Annotated[Path, typer.Option("--output", "-o", help=H("pack_output"))],
+    lang: LangOpt = None,
 ) -> None:
-    """Bundle the evidence, its attachments and a SHA256SUMS manifest into one zip for the county.
-
-    `check school.zip` verifies the pack. Exit codes: 0 written, 3 invalid evidence or attachments.
-    """
     from dangjian_audit.errors import InputError
     from dangjian_audit.loading import load_evidence
     from dangjian_audit.pack import build_pack
 
-    msgs = messages(lang)
+    msgs, _ = settings(lang)
     if evidence.suffix.lower() not in (".yaml", ".yml", ".xlsx"):
         raise usage(msgs, "usage_unknown_suffix", path=str(evidence))
     try:

@@ -10,7 +10,18 @@ from typing import Annotated
 import typer
 
 from dangjian_audit.cli.app import app
-from dangjian_audit.cli.common import CatalogOpt, Lang, LangOpt, err, load_ruleset, messages, usage, write
+from dangjian_audit.cli.common import (
+    CatalogOpt,
+    H,
+    LangOpt,
+    QuietOpt,
+    load_ruleset,
+    note,
+    set_quiet,
+    settings,
+    usage,
+    write,
+)
 
 
 class SchemaKind(str, Enum):
@@ -18,23 +29,20 @@ class SchemaKind(str, Enum):
     report = "report"
 
 
-@app.command("schema")
+@app.command("schema", help=H("schema"))
 def schema_command(
-    kind: Annotated[SchemaKind, typer.Argument(help="evidence: the evidence file; report: the JSON report.")],
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the schema to this file.")] = None,
-    lang: LangOpt = Lang.zh,
+    kind: Annotated[SchemaKind, typer.Argument(help=H("schema_kind"))],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=H("schema_output"))] = None,
+    lang: LangOpt = None,
 ) -> None:
-    """Print the JSON Schema of the evidence file or of the JSON report.
-
-    Regenerate the repository copies with
-    `dangjian-audit schema evidence --output schemas/evidence.schema.json` and
-    `dangjian-audit schema report --output schemas/report.schema.json`.
-    """
+    # Regenerate the repository copies with `dangjian-audit schema evidence --output schemas/evidence.schema.json`
+    # and `dangjian-audit schema report --output schemas/report.schema.json`.
+    from dangjian_audit.conventions import output_path
     from dangjian_audit.schema import dumps, evidence_schema, report_schema
 
-    msgs = messages(lang)
-    schema = evidence_schema(lang.value) if kind is SchemaKind.evidence else report_schema(lang.value)
-    write(dumps(schema), None, output, msgs)
+    msgs, _ = settings(lang)
+    schema = evidence_schema(msgs.lang) if kind is SchemaKind.evidence else report_schema(msgs.lang)
+    write(dumps(schema), None, output_path(output), msgs)
 
 
 class InitFormat(str, Enum):
@@ -42,31 +50,25 @@ class InitFormat(str, Enum):
     xlsx = "xlsx"
 
 
-@app.command("init")
+@app.command("init", help=H("init"))
 def init_command(
-    path: Annotated[Path | None, typer.Argument(help="Evidence file to write (default: print to stdout).")] = None,
-    school_name: Annotated[str | None, typer.Option("--school-name", help="The school's full name.")] = None,
-    year: Annotated[
-        int | None,
-        typer.Option("--year", help="First year of the school year, e.g. 2024 for 2024-09-01 to 2025-08-31."),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    path: Annotated[Path | None, typer.Argument(help=H("init_path"))] = None,
+    school_name: Annotated[str | None, typer.Option("--school-name", help=H("init_school_name"))] = None,
+    year: Annotated[int | None, typer.Option("--year", help=H("init_year"))] = None,
+    force: Annotated[bool, typer.Option("--force", help=H("init_force"))] = False,
     catalog: CatalogOpt = None,
-    lang: LangOpt = Lang.zh,
-    format: Annotated[InitFormat, typer.Option(
-        "--format", "-f", help="yaml: a commented evidence file; xlsx: a ledger workbook (台账) to fill in.")
-    ] = InitFormat.yaml,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (same as PATH).")] = None,
+    lang: LangOpt = None,
+    quiet: QuietOpt = False,
+    format: Annotated[InitFormat, typer.Option("--format", "-f", help=H("init_format"))] = InitFormat.yaml,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help=H("init_output"))] = None,
 ) -> None:
-    """Write a commented evidence skeleton covering the sections every indicator needs,
-    or with --format xlsx a ledger workbook generated from the evidence model.
-
-    Exit codes: 0 written, 2 the file exists (use --force) or a bad option, 3 invalid catalog.
-    """
+    from dangjian_audit.conventions import output_path
     from dangjian_audit.skeleton import render_skeleton
 
-    msgs = messages(lang)
-    path = path or output
+    set_quiet(quiet)
+    msgs, opts = settings(lang, catalog=catalog)
+    path = output_path(path or output)
+    catalog = opts.catalog
     if format is InitFormat.xlsx:
         if path is None:
             raise usage(msgs, "usage_needs_output", format=format.value)
@@ -75,7 +77,7 @@ def init_command(
         from dangjian_audit.cli.ledger import write_binary
         from dangjian_audit.ledger.template import render_workbook
 
-        write_binary(render_workbook(lang.value), path, msgs)
+        write_binary(render_workbook(msgs.lang), path, msgs)
         return
     if year is None:
         today = dt.date.today()
@@ -89,4 +91,4 @@ def init_command(
     ruleset = load_ruleset(catalog, None, msgs)
     write(render_skeleton(ruleset, msgs, year, school_name), None, path, msgs)
     if path is not None:
-        err(msgs.ui("written", path=str(path)))
+        note(msgs.ui("written", path=str(path)))

@@ -18,6 +18,7 @@ from dangjian_audit.cli.common import (
     EXIT_HELP,
     AsOfOpt,
     CatalogOpt,
+    H,
     Lang,
     LangOpt,
     MaxSizeOpt,
@@ -69,15 +70,15 @@ def parse_target(value: str | None, ruleset: Ruleset, msgs: Messages) -> Target 
     return planning.Target(line.quantize(Decimal("0.01")))
 
 
-@app.command("plan", epilog=EXIT_HELP)
+@app.command("plan", epilog=EXIT_HELP, help=H("plan"))
 def plan(
-    file: Annotated[Path, typer.Argument(help="Evidence YAML file.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help=H("plan_file"), show_default=False)],
     target: Annotated[str | None, typer.Option(
-        "--target", help="county, city, province or a total (default: the next level up).")] = None,
-    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Ledger format.")] = PlanFormat.text,
+        "--target", help=H("plan_target"))] = None,
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help=H("plan_format"))] = PlanFormat.text,
     output: OutputOpt = None,
     previous: Annotated[Path | None, typer.Option(
-        "--previous", help="An earlier ledger (its JSON or XLSX): closed gaps are marked done, statuses carried.")
+        "--previous", help=H("plan_previous"))
     ] = None,
     as_of: AsOfOpt = None,
     profile: ProfileOpt = None,
@@ -85,11 +86,6 @@ def plan(
     lang: LangOpt = Lang.zh,
     max_file_size: MaxSizeOpt = None,
 ) -> None:
-    """The smallest set of gaps whose closing reaches the target, as a rectification ledger (整改台账).
-
-    Exit codes: 0 the target is reached or reachable this period, 1 not reachable this period,
-    2 usage error, 3 invalid input.
-    """
     from dangjian_audit.diagnostics import Diagnostic
     from dangjian_audit.errors import InputError
     from dangjian_audit.plan_report import plan_file, read_previous

@@ -163,7 +163,7 @@ def _compile_indicator(build: _Build, raw: Any, dim_id: str, file: str, text: st
     if not checks and len(build.diags) == errors_before:
         at("catalog_no_check", ("check",))
     build.indicators.append(ind)
-    build.compiled.append(CompiledIndicator(ind, tuple(checks)))
+    build.compiled.append(CompiledIndicator(ind, tuple(checks), {k: params[k] for k in ind.params}))
     return ind
 
 

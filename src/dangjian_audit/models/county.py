@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dangjian_audit.diagnostics import Diagnostic
+from dangjian_audit.models.result import Status
 
 # The folder under a batch's ``--out`` that holds one gap report per school.
 REPORTS_DIR = "schools"
+# Statuses the county's gap table counts and orders by: the school earned nothing on the indicator (not met, or
+# no evidence for it). Partially met indicators earned points; the table shows them beside, never counts them.
+SHORTFALL: tuple[Status, ...] = ("not_met", "insufficient_evidence")
 
 
 @dataclass(slots=True)
@@ -86,6 +90,19 @@ class IndicatorStat:
 
 
 @dataclass(frozen=True)
+class DuplicateCode:
+    """A school code found in more than one file; every file is scored and keeps its own reports."""
+
+    code: str
+    sources: tuple[str, ...]  # in input order
+
+    def diagnostics(self) -> list[Diagnostic]:
+        """A warning for each file after the first that uses the code."""
+        return [Diagnostic(source, "duplicate_school_code", {"code": self.code, "first": self.sources[0]},
+                           severity="warning") for source in self.sources[1:]]
+
+
+@dataclass(frozen=True)
 class GapStat:
     indicator: IndicatorStat
     schools: Sequence[SchoolRow]
@@ -121,6 +138,7 @@ class CountySummary:
     level_names: dict[str, str]
     type_names: dict[str, str] = field(default_factory=dict)
     status_labels: dict[str, str] = field(default_factory=dict)  # by letter
+    duplicates: list[DuplicateCode] = field(default_factory=list)
 
     @property
     def passed(self) -> int:

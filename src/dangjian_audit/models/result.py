@@ -164,6 +164,8 @@ class SchoolReport(Frozen):
     period: PeriodRef
     as_of: str
     total: Points
+    # The total before a triggered veto capped it (equal to ``total`` without a veto).
+    total_uncapped: Points
     max: Points
     grade: Named
     level: Named | None
@@ -174,8 +176,6 @@ class SchoolReport(Frozen):
     dimensions: list[DimensionResult]
     indicators: list[IndicatorResult]
     gaps: list[str]
-    # the sum of the dimension scores before any veto cap; equals total when no cap applies
-    total_uncapped: Points = Decimal(0)
     veto_cap: VetoCap | None = None
     # indicators that carry warnings (findings that cost nothing)
     warnings: list[str] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian_audit.models.catalog import Catalog, Indicator, Scoring
@@ -13,6 +13,8 @@ from dangjian_audit.models.check import Spec
 class CompiledIndicator:
     indicator: Indicator
     checks: tuple[Spec, ...]
+    # The indicator's own parameters with the profile's values applied (what its checks use).
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ def _indicator_data(ci: CompiledIndicator, lang: str, full: bool, ruleset: Rules
             "evidence": ind.evidence,
             "checks": [spec.model_dump(mode="json", exclude={"weight"} if spec.weight == 1 else set(),
                                        by_alias=True, exclude_none=True) for spec in ci.checks],
-            "params": {k: v for k, v in ind.params.items()},
+            "params": dict(ci.params),
             "remediation": ind.remediation.get(lang),
             "basis": [{"document": b.document.get(lang), "clause": b.clause.get(lang) if b.clause else None,
                        "source": b.source} for b in ind.basis],
@@ -48,7 +48,7 @@ def catalog_data(ruleset: Ruleset, only: str | None, lang: str) -> dict[str, Any
     header = ruleset.catalog.header
     if only is not None:
         ci = next(c for c in ruleset.indicators if c.indicator.id == only)
-        return _indicator_data(ci, lang, True, ruleset)
+        return {"profile": ruleset.profile_name} | _indicator_data(ci, lang, True, ruleset)
     return {
         "id": header.id,
         "version": header.version,
@@ -101,10 +101,12 @@ def catalog_text(ruleset: Ruleset, only: str | None, msgs: Messages) -> str:
     data = catalog_data(ruleset, only, lang)
     console.print(f"{data['id']} {data['title']}  ({data['dimension']}, {ui('points')} {compact(data['points'])}"
                   + (f", {ui('veto_item')}" if data["veto"] else "") + ")")
+    if data["profile"]:
+        console.print(f"{ui('profile')}: {data['profile']}")
     console.print(f"{ui('asks')}: {data['asks']}")
     console.print(f"{ui('evidence')}: {', '.join(data['evidence'])}")
     for b in data["basis"]:
-        clause = f"（{b['clause']}）" if b["clause"] else ""
+        clause = ui("open_paren") + b["clause"] + ui("close_paren") if b["clause"] else ""
         console.print(f"{ui('basis')}: {b['document']}{clause} [{ui('source_' + b['source'])}]")
     if data["params"]:
         console.print(f"{ui('params')}: " + ", ".join(f"{k}={v}" for k, v in data["params"].items()))

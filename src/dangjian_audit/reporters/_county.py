@@ -20,16 +20,25 @@ from typing import Any
 from dangjian_audit.archive import fixed_zip_dates
 from dangjian_audit.formatting import json_number, num
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.county import REPORTS_DIR, CountySummary, GapStat, InvalidRow, SchoolRow
+from dangjian_audit.models.county import (
+    REPORTS_DIR,
+    SHORTFALL,
+    CountySummary,
+    DuplicateCode,
+    GapStat,
+    InvalidRow,
+    SchoolRow,
+)
 from dangjian_audit.models.result import STATUS_BY_LETTER, STATUS_KINDS
+from dangjian_audit.sanitize import spreadsheet_cell, spreadsheet_row
 
 # Glyphs for the indicator × school matrix by status letter (language-neutral; the legend gives the words).
 STATUS_SYMBOLS = {k.letter: k.symbol for k in STATUS_KINDS.values()}
 LETTER_STATUS = STATUS_BY_LETTER
 # Shown per gap in the Markdown, HTML and terminal summaries; JSON, CSV and XLSX list every school.
 SHOWN_SCHOOLS = 12
-# The gap statuses in the order the county tables show them (the worst first).
-GAP_ORDER = ("not_met", "partial", "insufficient_evidence")
+# The gap statuses in the order the county tables show them: the two counted, then partially met (not counted).
+GAP_ORDER = (*SHORTFALL, "partial")
 CSV_FLUSH = 1 << 16
 
 
@@ -95,7 +104,7 @@ def _invalid_data(row: InvalidRow, msgs: Messages) -> dict[str, Any]:
 
 def _gap_data(gap: GapStat) -> dict[str, Any]:
     ind = gap.indicator
-    return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall,
+    return {"id": ind.id, "title": ind.title, "shortfall": ind.shortfall, "counted": list(SHORTFALL),
             "counts": {k: ind.counts[k] for k in GAP_ORDER},
             "schools": [r.code for r in gap.schools]}
 
@@ -123,6 +132,7 @@ def county_json(s: CountySummary, msgs: Messages) -> Iterator[str]:
         ("most_not_met", (_gap_data(g) for g in s.top_gaps)),
         ("schools", (school_data(rank, row, s, ids) for rank, row in s.ranking)),
         ("invalid", (_invalid_data(row, msgs) for row in s.invalid)),
+        ("duplicate_codes", [{"code": d.code, "sources": list(d.sources)} for d in s.duplicates]),
     ])
 
 
@@ -138,11 +148,17 @@ def _table_header(s: CountySummary, msgs: Messages) -> list[str]:
             + [i.id for i in s.indicators] + [ui("diagnostics")])
 
 
+def duplicate_note(d: DuplicateCode, msgs: Messages) -> str:
+    """One line naming a duplicated school code and the files that use it."""
+    return msgs.ui("duplicate_code_note", code=d.code, files=msgs.ui("list_separator").join(d.sources))
+
+
 def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
     """One row per input file: ranked schools first, then the invalid files with their diagnostics."""
     ui = msgs.ui
     blank_dims = [""] * len(s.dimensions)
     blank_statuses = [""] * len(s.indicators)
+    notes = {d.code: duplicate_note(d, msgs) for d in s.duplicates}
     for rank, row in s.ranking:
         links = report_links(row)
         yield ([rank, row.source, row.code, row.name, row.county or "", s.type_names.get(row.type, row.type),
@@ -151,19 +167,24 @@ def _table_rows(s: CountySummary, msgs: Messages) -> Iterator[list[Any]]:
                 s.level_names[row.level] if row.level else ui("level_none"), ", ".join(row.veto),
                 ui("gate_pass") if row.passed else ui("gate_fail"), "; ".join(row.gate),
                 links["html"] if links else ""]
-               + [s.status_labels[c] for c in row.statuses] + [""])
+               + [s.status_labels[c] for c in row.statuses] + [notes.get(row.code, "")])
     for inv in s.invalid:
         yield ([ui("invalid_rank"), inv.source, "", "", "", "", "", "", *blank_dims, "", "", "", ui("gate_invalid"),
                 "", ""] + blank_statuses + ["\n".join(d.render(msgs) for d in inv.diagnostics)])
 
 
+def _cells(row: list[Any]) -> list[Any]:
+    """Numbers as numbers, text neutralised (never a formula, no control character): for CSV and XLSX."""
+    return spreadsheet_row([json_number(v) for v in row])
+
+
 def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
-    """CSV text (write it as ``utf-8-sig`` so spreadsheet programs detect UTF-8)."""
+    """CSV text (write it as ``utf-8-sig`` so spreadsheet programs detect UTF-8); no cell is a formula."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(_table_header(s, msgs))
+    writer.writerow(spreadsheet_row(_table_header(s, msgs)))
     for row in _table_rows(s, msgs):
-        writer.writerow([json_number(v) for v in row])
+        writer.writerow(_cells(row))
         if buffer.tell() > CSV_FLUSH:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -172,61 +193,145 @@ def county_csv(s: CountySummary, msgs: Messages) -> Iterator[str]:
 
 
 def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
-    """A workbook: the ranking (summary), one row per indicator, the matrix and the invalid files."""
+    """A print-ready workbook: the ranking (summary), one row per indicator, the matrix and the invalid files.
+
+    Every sheet: frozen, filtered, bold wrapped header; columns as wide as their content (long text wraps);
+    A4 landscape fitted to the page width with the header row repeated on each page. Rows are streamed twice
+    (widths first, then cells), so memory stays flat for a province.
+    """
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+
+    from dangjian_audit.reporters._xlsx_layout import (
+        LINE_HEIGHT,
+        ColumnWidths,
+        display_width,
+        print_setup,
+        row_height,
+    )
 
     ui = msgs.ui
     wb = Workbook(write_only=True)
     bold = Font(bold=True)
+    top = Alignment(wrap_text=True, vertical="top")
     fills = {k.letter: PatternFill("solid", fgColor=k.fill) for k in STATUS_KINDS.values()}
 
-    def sheet(title: str, header: list[str], rows: int, widths: dict[int, int] | None = None) -> Any:
-        ws = wb.create_sheet(title[:31])
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
-        for col, width in (widths or {}).items():
-            ws.column_dimensions[get_column_letter(col)].width = width
+    class Sheet:
+        """A worksheet being streamed: its final widths and the columns that wrap."""
+
+        def __init__(self, title: str, header: list[str], rows: int, widths: ColumnWidths,
+                     rotated: int | None = None) -> None:
+            self.ws = ws = wb.create_sheet(title[:31])
+            ws.freeze_panes = "A2"
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
+            print_setup(ws)
+            self.widths, self.wrapped = widths.final(), widths.wrapped()
+            for k, width in enumerate(self.widths):
+                ws.column_dimensions[get_column_letter(k + 1)].width = width
+            self.row = 1
+            # the header wraps in every column; upright headers need the height of their longest text
+            height = row_height(header[:rotated], self.widths, range(len(header[:rotated])))
+            if rotated is not None:
+                height = max(height or 0, LINE_HEIGHT * 0.8 * max(display_width(h) for h in header[rotated:]) + 6)
+            self.append(header_cells(ws, header, rotated), height, styled=True)
+
+        def append(self, row: list[Any], height: float | None = None, styled: bool = False) -> None:
+            if not styled and self.wrapped:
+                height = row_height(row, self.widths, self.wrapped)
+                if height is not None:
+                    row = top_aligned(self.ws, row)
+            if height is not None:
+                self.ws.row_dimensions[self.row].height = height
+            self.ws.append(row)
+            self.row += 1
+
+    def header_cells(ws: Any, header: list[str], rotated: int | None) -> list[Any]:
+        """Bold header cells; from column ``rotated`` on they stand upright (narrow status columns)."""
         cells = []
-        for text in header:
-            cell = WriteOnlyCell(ws, value=text)
+        for k, text in enumerate(header):
+            cell = WriteOnlyCell(ws, value=spreadsheet_cell(text))
             cell.font = bold
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            upright = rotated is not None and k >= rotated
+            cell.alignment = Alignment(text_rotation=90, horizontal="center") if upright else top
             cells.append(cell)
-        ws.append(cells)
-        return ws
+        return cells
+
+    def top_aligned(ws: Any, row: list[Any]) -> list[Any]:
+        """A row taller than one line: every cell wraps and starts at the top (the rest stay one line)."""
+        out: list[Any] = []
+        for value in row:
+            if value is None or value == "":
+                out.append(value)
+                continue
+            cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+            if cell.alignment.text_rotation == 0:
+                cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
+            out.append(cell)
+        return out
 
     header = _table_header(s, msgs)
     # The summary sheet keeps the per-school columns; the statuses go to the matrix sheet.
     fixed = 13 + len(s.dimensions)
-    summary = sheet(ui("sheet_summary"), header[:fixed] + header[-1:], len(s.ranking) + len(s.invalid),
-                    {2: 36, 4: 28, fixed + 1: 60})
-    for row in _table_rows(s, msgs):
-        summary.append([json_number(v) for v in row[:fixed] + row[-1:]])
-    ids = [i.id for i in s.indicators]
+
+    def summary_rows() -> Iterator[list[Any]]:
+        for row in _table_rows(s, msgs):
+            yield _cells(row[:fixed] + row[-1:])
+
+    summary_header = header[:fixed] + header[-1:]
+    summary = Sheet(ui("sheet_summary"), summary_header, len(s.ranking) + len(s.invalid),
+                    ColumnWidths(summary_header).add_all(summary_rows()))
+    for row in summary_rows():
+        summary.append(row)
+
     statuses = list(s.indicators[0].counts) if s.indicators else []
     ind_header = ([ui("id"), ui("dimension"), ui("title")] + [msgs.get("status", k) for k in statuses]
                   + [ui("shortfall"), ui("met_percent")])
-    per_indicator = sheet(ui("sheet_indicators"), ind_header, len(s.indicators), {3: 36})
-    for ind in s.indicators:
-        per_indicator.append([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall,
-                              json_number(ind.met_percent)])
-    matrix = sheet(ui("sheet_matrix"), [ui("rank"), ui("code"), ui("school"), ui("total")] + ids, len(s.ranking),
-                   {3: 28, **{5 + k: 6 for k in range(len(ids))}})
+    ind_rows = [_cells([ind.id, ind.dimension, ind.title, *ind.counts.values(), ind.shortfall, ind.met_percent])
+                for ind in s.indicators]
+    per_indicator = Sheet(ui("sheet_indicators"), ind_header, len(ind_rows), ColumnWidths(ind_header).add_all(ind_rows))
+    for row in ind_rows:
+        per_indicator.append(row)
+
+    # The matrix is a heatmap: one narrow column per indicator holding the status symbol on its colour, the
+    # legend below the schools (the HTML summary does the same), so all 47 indicators fit across one page.
+    ids = [i.id for i in s.indicators]
+    matrix_header = [ui("rank"), ui("code"), ui("school"), ui("total")] + ids
+    lead = ColumnWidths(matrix_header[:4]).add_all(_cells([rank, school.code, school.name, school.total])
+                                                   for rank, school in s.ranking)
+    lead.add(["", "", ui("legend"), ""])
+    for letter in STATUS_SYMBOLS:
+        lead.add(["", "", f"{STATUS_SYMBOLS[letter]} {s.status_labels[letter]}", ""])
+    widths = ColumnWidths(matrix_header)
+    widths.widths[:4] = lead.widths
+    widths.widths[4:] = [1.6] * len(ids)
+    matrix = Sheet(ui("sheet_matrix"), matrix_header, len(s.ranking), widths, rotated=4)
+    centred = Alignment(horizontal="center")
     for rank, school in s.ranking:
-        cells: list[Any] = [rank, school.code, school.name, json_number(school.total)]
+        cells: list[Any] = _cells([rank, school.code, school.name, school.total])
         for letter in school.statuses:
-            cell = WriteOnlyCell(matrix, value=STATUS_SYMBOLS[letter] + " " + s.status_labels[letter])
+            cell = WriteOnlyCell(matrix.ws, value=STATUS_SYMBOLS[letter])
             cell.fill = fills[letter]
+            cell.alignment = centred
             cells.append(cell)
         matrix.append(cells)
-    invalid_rows = [(inv.source, d) for inv in s.invalid for d in inv.diagnostics]
-    invalid = sheet(ui("sheet_invalid"), [ui("source"), ui("location"), ui("diagnostic_code"), ui("diagnostics")],
-                    len(invalid_rows), {1: 40, 2: 40, 4: 80})
-    for source, d in invalid_rows:
-        invalid.append([source, d.location(), d.code, msgs.error(d.code, d.args)])
+    matrix.append([])
+    legend = WriteOnlyCell(matrix.ws, value=ui("legend"))
+    legend.font = bold
+    matrix.append([None, None, legend])
+    for letter in STATUS_SYMBOLS:
+        cell = WriteOnlyCell(matrix.ws, value=spreadsheet_cell(f"{STATUS_SYMBOLS[letter]} {s.status_labels[letter]}"))
+        cell.fill = fills[letter]
+        matrix.append([None, None, cell])
+
+    invalid_header = [ui("source"), ui("location"), ui("diagnostic_code"), ui("diagnostics")]
+    invalid_rows = [spreadsheet_row([inv.source, d.location(), d.code, d.message(msgs)])
+                    for inv in s.invalid for d in inv.diagnostics]
+    invalid = Sheet(ui("sheet_invalid"), invalid_header, len(invalid_rows),
+                    ColumnWidths(invalid_header).add_all(invalid_rows))
+    for row in invalid_rows:
+        invalid.append(row)
     # No wall clock in the output: the workbook's dates are the audit date, and so are the
     # archive's entry dates, so the same inputs give a byte-identical file.
     stamp = dt.datetime.combine(dt.date.fromisoformat(s.as_of), dt.time())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -16,7 +17,7 @@ import jinja2
 
 from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import SchoolReport
+from dangjian_audit.models.result import InvalidFile, SchoolReport
 
 
 def _one_line(value: Any) -> str:
@@ -34,9 +35,13 @@ def _md_cell(value: Any) -> str:
 
     Backslashes and pipes are escaped (a ``|`` would split a table cell), line breaks become spaces,
     and ``&``, ``<``, ``>`` become entities so the text cannot inject HTML (``<img onerror>``, ``<!--``,
-    ``</details>``) into a job summary or PR comment.
+    ``</details>``) into a job summary or PR comment, nor open an autolink (``<javascript:...>``).
+    ``[`` and ``]`` are escaped so that evidence text never forms a link, an image, a reference or a
+    footnote (``[x](javascript:...)`` renders as the plain text it is); every one of those needs a
+    ``[``, so parentheses are left alone and stay readable.
     """
-    return _html_text(str(value).replace("\\", "\\\\").replace("|", "\\|"))
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    return _html_text(text)
 
 
 def _md_code(value: Any, cell: bool = False) -> str:
@@ -101,11 +106,14 @@ def _view(report: SchoolReport) -> dict[str, Any]:
     return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report)}
 
 
-def render_markdown(reports: list[SchoolReport], msgs: Messages) -> str:
+def render_markdown(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
+    """The gap reports; files that could not be scored get their own section with every diagnostic."""
     template = environment().get_template("report.md.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs)
+    return template.render(views=[_view(r) for r in reports], invalid=invalid, ui=msgs.ui, msgs=msgs)
 
 
-def render_html(reports: list[SchoolReport], msgs: Messages) -> str:
+def render_html(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
+    """A self-contained page; files that could not be scored get their own section with every diagnostic."""
     template = environment().get_template("report.html.j2")
-    return template.render(views=[_view(r) for r in reports], ui=msgs.ui, msgs=msgs, lang=msgs.lang)
+    return template.render(views=[_view(r) for r in reports], invalid=invalid, ui=msgs.ui, msgs=msgs,
+                           lang=msgs.lang)

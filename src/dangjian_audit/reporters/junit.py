@@ -4,18 +4,24 @@ One ``testsuite`` per school, one ``testcase`` per indicator (classname = its
 dimension, name = id and title). Not met, partially met and insufficient
 evidence become a ``failure`` whose message is the findings; awaiting the
 inspector and not applicable become ``skipped``; met is a passing testcase.
-The document follows the Jenkins xUnit ``junit-10.xsd``.
+An evidence file that could not be read or validated is a ``testsuite`` of its
+own with one ``testcase`` holding an ``error`` (type ``invalid_file``; the body
+lists every diagnostic as ``path:line:col: error [code] message``), counted in
+the ``errors`` of its suite and of the document: it never disappears from a CI
+test report. The document follows the Jenkins xUnit ``junit-10.xsd``.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from dangjian_audit.formatting import compact
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, InvalidFile, SchoolReport
 from dangjian_audit.reporters.base import Format, RenderOptions
+from dangjian_audit.sanitize import clean_text
 
 FAILED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "fail")
 SKIPPED = tuple(s for s, k in STATUS_KINDS.items() if k.outcome == "skip")
@@ -89,22 +95,35 @@ def _testsuite(parent: ET.Element, report: SchoolReport, msgs: Messages) -> tupl
     return tests, failures, skipped
 
 
-def render_junit(reports: list[SchoolReport], msgs: Messages) -> str:
+def _invalid_suite(parent: ET.Element, invalid: InvalidFile, msgs: Messages) -> None:
+    source = _clean(clean_text(invalid.source, single_line=True))
+    suite = ET.SubElement(parent, "testsuite", {"name": source, "tests": "1", "failures": "0", "errors": "1",
+                                                "skipped": "0", "file": source})
+    case = ET.SubElement(suite, "testcase", {"classname": "evidence", "name": _clean(msgs.ui("junit_invalid_case"))})
+    first = invalid.diagnostics[0].message(msgs) if invalid.diagnostics else ""
+    message = msgs.ui("junit_invalid_message", count=len(invalid.diagnostics), first=first)
+    error = ET.SubElement(case, "error", {"type": "invalid_file", "message": _clean(message)})
+    error.text = _clean("\n".join(d.render(msgs) for d in invalid.diagnostics))
+
+
+def render_junit(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
     root = ET.Element("testsuites", {"name": "dangjian-audit"})
     tests = failures = 0
     for report in reports:
         t, f, _ = _testsuite(root, report, msgs)
         tests += t
         failures += f
-    root.set("tests", str(tests))
+    for item in invalid:
+        _invalid_suite(root, item, msgs)
+    root.set("tests", str(tests + len(invalid)))
     root.set("failures", str(failures))
-    root.set("errors", "0")
+    root.set("errors", str(len(invalid)))
     ET.indent(root)
     return XML_DECLARATION + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def _school(run: CheckRun, opts: RenderOptions) -> str:
-    return render_junit(run.reports, opts.msgs)
+    return render_junit(run.reports, opts.msgs, run.invalid)
 
 
 FORMAT = Format(name="junit", suffix=".xml", manifest=True, school=_school)

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 def _school(run: CheckRun, opts: RenderOptions) -> str:
     from dangjian_audit.reporters._jinja import render_markdown
 
-    return render_markdown(run.reports, opts.msgs)
+    return render_markdown(run.reports, opts.msgs, run.invalid)
 
 
 def _county(summary: CountySummary, opts: RenderOptions) -> Iterator[str]:

@@ -17,6 +17,12 @@ Level mapping (how bad, from the points lost; documented in ``docs/ci.md``):
 Each result points at the evidence file as given on the command line and at the
 line of its first finding that has one; without such a line the result points at
 line 1, because code-scanning services need a region to show an alert.
+
+An evidence file that could not be read or validated is reported too: one
+``error`` result per diagnostic, under the rule ``invalid-evidence`` (added to
+the driver's rules after the indicators when there is such a file), at the
+diagnostic's line and column, so code scanning shows the broken line instead of
+an empty log.
 """
 
 from __future__ import annotations
@@ -24,22 +30,26 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 from urllib.parse import quote
 
 from dangjian_audit._version import __version__
+from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.formatting import compact, json_number
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, SchoolReport
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, IndicatorResult, InvalidFile, SchoolReport
 from dangjian_audit.models.ruleset import Ruleset
 from dangjian_audit.reporters.base import Format, RenderOptions
+from dangjian_audit.sanitize import clean_text
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
 TOOL_NAME = "dangjian-audit"
 REPORTED = tuple(s for s, k in STATUS_KINDS.items() if k.reported)
 FINGERPRINT_KEY = "dangjianAudit/v1"
+INVALID_RULE = "invalid-evidence"
 
 
 def level_for(result: IndicatorResult) -> str:
@@ -123,12 +133,45 @@ def _result(report: SchoolReport, ind: IndicatorResult, rule_index: int, msgs: M
     }
 
 
-def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> dict[str, Any]:
+def _invalid_rule(msgs: Messages) -> dict[str, Any]:
+    return {
+        "id": INVALID_RULE,
+        "name": "InvalidEvidenceFile",
+        "shortDescription": {"text": msgs.ui("sarif_invalid_rule")},
+        "fullDescription": {"text": msgs.ui("sarif_invalid_rule_help")},
+        "help": {"text": msgs.ui("sarif_invalid_rule_help")},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["invalid"]},
+    }
+
+
+def _invalid_result(d: Diagnostic, rule_index: int, msgs: Messages) -> dict[str, Any]:
+    region: dict[str, int] = {"startLine": d.line or 1}
+    if d.line is not None and d.column is not None:
+        region["startColumn"] = d.column
+    path = clean_text(d.path, single_line=True)
+    digest = hashlib.sha256(f"{path}\0{d.code}\0{d.line}\0{d.column}".encode()).hexdigest()[:32]
+    return {
+        "ruleId": INVALID_RULE,
+        "ruleIndex": rule_index,
+        "level": "error",
+        "message": {"text": f"[{d.code}] {d.message(msgs)}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(path)}, "region": region}}],
+        "partialFingerprints": {FINGERPRINT_KEY: digest},
+        "properties": {"code": d.code},
+    }
+
+
+def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages,
+              invalid: Sequence[InvalidFile] = ()) -> dict[str, Any]:
     """The SARIF log as plain data."""
     rules = _rules(ruleset, msgs)
+    if invalid:
+        rules.append(_invalid_rule(msgs))
     index = {rule["id"]: n for n, rule in enumerate(rules)}
     results = [_result(report, ind, index[ind.id], msgs)
                for report in reports for ind in report.indicators if ind.status in REPORTED]
+    results += [_invalid_result(d, index[INVALID_RULE], msgs) for item in invalid for d in item.diagnostics]
     header = ruleset.catalog.header
     driver = {
         "name": TOOL_NAME,
@@ -155,12 +198,14 @@ def sarif_log(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> 
     }
 
 
-def render_sarif(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages) -> str:
-    return json.dumps(sarif_log(reports, ruleset, msgs), ensure_ascii=False, indent=2, default=json_number) + "\n"
+def render_sarif(reports: list[SchoolReport], ruleset: Ruleset, msgs: Messages,
+                 invalid: Sequence[InvalidFile] = ()) -> str:
+    return json.dumps(sarif_log(reports, ruleset, msgs, invalid), ensure_ascii=False, indent=2,
+                      default=json_number) + "\n"
 
 
 def _school(run: CheckRun, opts: RenderOptions) -> str:
-    return render_sarif(run.reports, opts.ruleset, opts.msgs)
+    return render_sarif(run.reports, opts.ruleset, opts.msgs, run.invalid)
 
 
 FORMAT = Format(name="sarif", suffix=".sarif", manifest=True, school=_school)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.result import STATUS_KINDS, CheckRun, SchoolReport
-from dangjian_audit.reporters._county import GAP_ORDER, SHOWN_SCHOOLS
+from dangjian_audit.models.county import SHORTFALL
+from dangjian_audit.models.result import STATUS_KINDS, CheckRun, InvalidFile, SchoolReport
+from dangjian_audit.reporters._county import SHOWN_SCHOOLS, duplicate_note
 from dangjian_audit.reporters.base import Format, RenderOptions
 
 if TYPE_CHECKING:
@@ -112,8 +114,10 @@ def _warnings(console: Console, r: SchoolReport, msgs: Messages) -> None:
             console.print(line)
 
 
-def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110) -> str:
+def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False, width: int = 110,
+                invalid: Sequence[InvalidFile] = ()) -> str:
     from rich.console import Console
+    from rich.text import Text
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=color, color_system="standard" if color else None,
@@ -122,6 +126,13 @@ def render_text(reports: list[SchoolReport], msgs: Messages, color: bool = False
         if n:
             console.print()
         _one(console, report, msgs)
+    if invalid:
+        if reports:
+            console.print()
+        console.print(Text(msgs.ui("invalid_files", count=len(invalid)), style="bold red"))
+        for item in invalid:
+            for d in item.diagnostics:
+                console.print(d.render(msgs), soft_wrap=True)
     return buffer.getvalue()
 
 
@@ -142,7 +153,8 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     console.print(f"{ui('average_total')}: {_num(s.average_total)}")
     ranking = Table(title=ui("ranking"), title_justify="left", show_edge=False, pad_edge=False)
     ranking.add_column(ui("rank"), justify="right")
-    ranking.add_column(ui("school"), no_wrap=True, overflow="ellipsis", max_width=26)
+    # Names are never cut: a long one folds onto a second line (cutting made 第1… and 第10… look alike).
+    ranking.add_column(ui("school"), overflow="fold", min_width=12)
     ranking.add_column(ui("code"), no_wrap=True)
     ranking.add_column(ui("total"), justify="right")
     for d in s.dimensions:
@@ -179,17 +191,23 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     if s.top_gaps:
         gaps = Table(title=ui("most_not_met"), title_justify="left", show_edge=False, pad_edge=False)
         gaps.add_column(ui("indicator"), max_width=28, overflow="fold")
-        for key in GAP_ORDER:
+        gaps.add_column(ui("gap_count"), justify="right")
+        for key in SHORTFALL:
             gaps.add_column(msgs.get("status", key), justify="right")
+        gaps.add_column(ui("partial_not_counted"), justify="right")
         gaps.add_column(ui("schools_affected"), overflow="fold", ratio=1)
         for gap in s.top_gaps:
             ind = gap.indicator
-            names = "、".join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
+            names = ui("enum_comma").join(r.name for r in gap.schools[:SHOWN_SCHOOLS])
             if len(gap.schools) > SHOWN_SCHOOLS:
                 names += ui("and_more", count=len(gap.schools) - SHOWN_SCHOOLS)
-            gaps.add_row(f"{ind.id} {ind.title}", str(ind.counts["not_met"]), str(ind.counts["partial"]),
-                         str(ind.counts["insufficient_evidence"]), names)
+            gaps.add_row(f"{ind.id} {ind.title}", str(ind.shortfall), *(str(ind.counts[k]) for k in SHORTFALL),
+                         str(ind.counts["partial"]), names)
         console.print(gaps)
+    if s.duplicates:
+        console.print(Text(ui("duplicate_codes", count=len(s.duplicates)), style="bold yellow"))
+        for dup in s.duplicates:
+            console.print(duplicate_note(dup, msgs), soft_wrap=True)
     if s.invalid:
         console.print(Text(ui("invalid_files", count=s.invalid_count), style="bold red"))
         for inv in s.invalid:
@@ -199,7 +217,7 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
 
 
 def _school(run: CheckRun, opts: RenderOptions) -> str:
-    return render_text(run.reports, opts.msgs, color=opts.color)
+    return render_text(run.reports, opts.msgs, color=opts.color, invalid=run.invalid)
 
 
 def _county(summary: CountySummary, opts: RenderOptions) -> str:
