@@ -1,16 +1,20 @@
-"""Start-up benchmark: median wall time of one `check` next to the bare imports it cannot avoid.
+"""Start-up benchmark: one ``check`` as a ratio to the bare imports it cannot avoid, in the same run.
 
-    python benchmarks/startup.py [--runs 21]
+    python benchmarks/startup.py            # 21 interleaved rounds
+    python benchmarks/startup.py --quick    # 5 rounds (CI: keeps the script from rotting)
 
-Prints the median of `python -c "import typer, pydantic, yaml"`, of `dangjian-audit check`
-on an example (JSON and text output), and the difference: the tool's own cost. Measured in
-the same run so machine drift affects both sides alike. Not a test: timings are reported,
-never asserted.
+The floor is ``python -c "import typer, pydantic, yaml"``. Each round runs every command once,
+in turn, so drift in the machine's speed hits all of them alike; each figure is the median over
+the rounds of (command / floor) in that round, for wall time and for CPU time (user + system of
+the child, from ``os.wait4``). Targets (issue 14): ``check --format json`` <= 1.6x the floor,
+text and HTML <= 1.8x. Not a test: the figures are printed, never asserted, so a slow machine
+cannot fail a build.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -20,44 +24,62 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "province-chengguan-middle.yaml"
+FLOOR = "import typer, pydantic, yaml"
+TARGETS = {"check --format json": 1.6, "check --format text": 1.8, "check --format html": 1.8}
 
 
-def median_ms(cmd: list[str], runs: int) -> float:
-    times = []
-    for i in range(runs + 1):
-        start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        if i:  # the first run warms the file cache
-            times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+def run(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one child process (its output thrown away)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=21)
-    args = parser.parse_args()
-    exe = shutil.which("dangjian-audit")
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runs", type=int, default=21, help="interleaved rounds (default 21)")
+    parser.add_argument("--quick", action="store_true", help="5 rounds, for CI")
+    args = parser.parse_args(argv)
+    rounds = 5 if args.quick else args.runs
+    exe = shutil.which("dangjian-audit", path=str(Path(sys.executable).parent))
     tool = [exe] if exe else [sys.executable, "-m", "dangjian_audit"]
     common = ["check", str(EXAMPLE), "--as-of", "2025-12-31"]
-    rows = [
-        ("python -c pass", [sys.executable, "-c", "pass"]),
-        ("import typer, pydantic, yaml", [sys.executable, "-c", "import typer, pydantic, yaml"]),
-        # pydantic's top-level import is lazy: this row is what importing it for real costs
-        ("... + from pydantic import BaseModel",
-         [sys.executable, "-c", "import typer, pydantic, yaml; from pydantic import BaseModel"]),
-        ("dangjian-audit --help", [*tool, "--help"]),
-        ("check --format json", [*tool, *common, "--format", "json"]),
-        ("check (text)", [*tool, *common]),
-        ("check --format html", [*tool, *common, "--format", "html"]),
-    ]
-    results = {name: median_ms(cmd, args.runs) for name, cmd in rows}
-    for name, ms in results.items():
-        print(f"{name:32s} {ms:8.1f} ms")
-    base = results["import typer, pydantic, yaml"]
-    real = results["... + from pydantic import BaseModel"]
-    print(f"{'tool cost beyond the imports':32s} {results['check --format json'] - base:8.1f} ms (json)")
-    print(f"{'... beyond a real pydantic import':32s} {results['check --format json'] - real:8.1f} ms (json)")
+    commands = {
+        "floor: " + FLOOR: [sys.executable, "-c", FLOOR],
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "... + from pydantic import BaseModel": [sys.executable, "-c", FLOOR + "; from pydantic import BaseModel"],
+        "dangjian-audit --version": [*tool, "--version"],
+        "check --format json": [*tool, *common, "--format", "json"],
+        "check --format text": [*tool, *common, "--format", "text"],
+        "check --format html": [*tool, *common, "--format", "html"],
+    }
+    floor_name = next(iter(commands))
+    for cmd in commands.values():  # warm the file cache and the ruleset cache
+        run(cmd)
+    wall: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
+    ratio_wall: dict[str, list[float]] = {name: [] for name in commands}
+    ratio_cpu: dict[str, list[float]] = {name: [] for name in commands}
+    names = list(commands)
+    for r in range(rounds):
+        seen: dict[str, tuple[float, float]] = {}
+        for name in names[r % len(names):] + names[: r % len(names)]:  # rotate the order
+            seen[name] = run(commands[name])
+        for name, (w, c) in seen.items():
+            wall[name].append(w)
+            cpu[name].append(c)
+            ratio_wall[name].append(w / seen[floor_name][0])
+            ratio_cpu[name].append(c / seen[floor_name][1])
+    print(f"{rounds} interleaved rounds; ratios are medians of per-round ratios to the floor")
+    print(f"{'command':40s} {'wall ms':>8} {'cpu ms':>8} {'wall x':>7} {'cpu x':>7}  target")
+    for name in names:
+        target = TARGETS.get(name)
+        print(f"{name:40s} {statistics.median(wall[name]) * 1000:8.0f} {statistics.median(cpu[name]) * 1000:8.0f} "
+              f"{statistics.median(ratio_wall[name]):6.2f}x {statistics.median(ratio_cpu[name]):6.2f}x"
+              f"  {f'<= {target}x' if target else ''}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -36,6 +36,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      help="Rewrite golden files from the current output instead of comparing.")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _ruleset_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled rulesets are cached in a folder of the test session, never the user's own cache;
+    every CLI test then also runs on cached rulesets (the goldens prove them identical)."""
+    import os
+
+    os.environ["DANGJIAN_AUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("ruleset-cache"))
+
+
 @pytest.fixture(scope="session")
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))

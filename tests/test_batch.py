@@ -142,14 +142,14 @@ def test_huge_file_and_unexpected_error_do_not_stop_the_batch(county: Path, tmp_
     monkeypatch.setenv("DANGJIAN_AUDIT_MAX_FILE_BYTES", str(limit))
     from dangjian_audit import report
 
-    real = report.audit_file
+    real = report.score_evidence  # what every batch path calls, with or without per-school reports
 
     def flaky(ruleset: Any, path: Path, *args: Any, **kwargs: Any) -> Any:
         if path.name == "boom.yaml":
             raise RecursionError("maximum recursion depth exceeded")
         return real(ruleset, path, *args, **kwargs)
 
-    monkeypatch.setattr(report, "audit_file", flaky)
+    monkeypatch.setattr(report, "score_evidence", flaky)
     code, data, _ = run_json(str(tmp_path), "--jobs", "1")
     assert code == 3
     codes = {Path(i["source"]).name: i["diagnostics"][0]["code"] for i in data["invalid"]}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,21 +37,28 @@ class Gate:
 
 def gate_reasons(report: SchoolReport, gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
     """Why a school fails the gate, in the user's language; an empty list means it passes."""
+    return score_gate_reasons(report.total, report.total_uncapped, report.veto, report.veto_unverified,
+                              report.level.id if report.level else None, gate, msgs, ruleset)
+
+
+def score_gate_reasons(total: Decimal, total_uncapped: Decimal, veto: Sequence[str], veto_unverified: Sequence[str],
+                       level: str | None, gate: Gate, msgs: Messages, ruleset: Ruleset) -> list[str]:
+    """:func:`gate_reasons` from a school's score alone (a batch without per-school reports builds no report)."""
     reasons = []
     # Without the veto gate the score gate judges the total the school earned, before the veto capped it.
-    if gate.fail_on_veto or not report.veto:
-        if report.total < gate.fail_under:
-            reasons.append(msgs.ui("gate_reason_score", total=compact(report.total), line=compact(gate.fail_under)))
-    elif report.total_uncapped < gate.fail_under:
-        reasons.append(msgs.ui("gate_reason_score_uncapped", total=compact(report.total_uncapped),
+    if gate.fail_on_veto or not veto:
+        if total < gate.fail_under:
+            reasons.append(msgs.ui("gate_reason_score", total=compact(total), line=compact(gate.fail_under)))
+    elif total_uncapped < gate.fail_under:
+        reasons.append(msgs.ui("gate_reason_score_uncapped", total=compact(total_uncapped),
                                line=compact(gate.fail_under)))
-    if gate.fail_on_veto and report.veto:
-        reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(report.veto)))
-    if gate.fail_on_veto and report.veto_unverified:
-        reasons.append(msgs.ui("gate_reason_veto_unverified", ids=", ".join(report.veto_unverified)))
+    if gate.fail_on_veto and veto:
+        reasons.append(msgs.ui("gate_reason_veto", ids=", ".join(veto)))
+    if gate.fail_on_veto and veto_unverified:
+        reasons.append(msgs.ui("gate_reason_veto_unverified", ids=", ".join(veto_unverified)))
     if gate.min_level is not None:
         order: list[str] = [lv.id for lv in ruleset.scoring.levels_ascending()]
-        reached = order.index(report.level.id) if report.level else -1
+        reached = order.index(level) if level else -1
         if reached < order.index(gate.min_level):
             name = next(lv.name.get(msgs.lang) for lv in ruleset.scoring.levels if lv.id == gate.min_level)
             reasons.append(msgs.ui("gate_reason_level", level=name))

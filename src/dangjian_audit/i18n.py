@@ -29,9 +29,12 @@ class SafeDict(dict[str, Any]):
 
 
 def _read(name: str) -> Any:
-    text = resources.files("dangjian_audit").joinpath("locale", name).read_text("utf-8")
+    return _parse(resources.files("dangjian_audit").joinpath("locale", name).read_bytes())
+
+
+def _parse(raw: bytes) -> Any:
     # BaseLoader: every key and value stays a string (a key "yes" must not become True).
-    return yaml.load(text, Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
+    return yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CBaseLoader", yaml.BaseLoader))
 
 
 def is_text(node: Any) -> bool:
@@ -50,8 +53,16 @@ def pick(node: Any, lang: str) -> Any:
 
 @cache
 def table(name: str, lang: str) -> dict[str, Any]:
-    """One bilingual table (``messages`` or ``fields``) seen in one language."""
-    data = pick(_read(f"{name}.yaml"), lang if lang in LANGS else DEFAULT_LANG)
+    """One bilingual table (``messages`` or ``fields``) seen in one language.
+
+    Parsing a table costs more than the rest of a small command's own work, so the picked table
+    is kept in the user's cache folder (:mod:`dangjian_audit.cachedir`), keyed by the file's bytes.
+    """
+    from dangjian_audit.cachedir import cached
+
+    lang = lang if lang in LANGS else DEFAULT_LANG
+    raw = resources.files("dangjian_audit").joinpath("locale", f"{name}.yaml").read_bytes()
+    data = cached(f"table-{name}-{lang}", raw, lambda: pick(_parse(raw), lang), lambda v: isinstance(v, dict))
     assert isinstance(data, dict)
     return data
 

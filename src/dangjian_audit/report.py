@@ -182,16 +182,32 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     )
 
 
-def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
-               max_bytes: int | None = None, waivers: WaiverSet | None = None) -> SchoolReport:
-    """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
+def score_evidence(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, max_bytes: int | None = None, *,
+                   lines: bool = True) -> tuple[Evidence, list[Evaluation], Score]:
+    """Load, validate, evaluate and score one evidence file, without the report's wording.
 
-    ``max_bytes`` limits the file's size (default: the limit in force, see :mod:`dangjian_audit.limits`);
-    ``waivers`` excuses indicators for the school (issue 11, :mod:`dangjian_audit.waivers`).
+    For callers that need only the numbers and statuses (a batch without per-school reports);
+    ``lines=False``: findings may lack their evidence line. ``max_bytes`` limits the file's size
+    (default: the limit in force, see :mod:`dangjian_audit.limits`). Raises InputError when invalid.
     """
     known = [i for ci in ruleset.indicators for i in (ci.indicator.id, *ci.indicator.aliases)]
-    evidence = load_evidence(path, display, as_of, known, max_bytes)
-    return assemble(ruleset, evidence, evaluate(ruleset, evidence, as_of), display, as_of, msgs, waivers)
+    evidence = load_evidence(path, display, as_of, known, max_bytes, lines=lines)
+    evaluations = evaluate(ruleset, evidence, as_of)
+    return evidence, evaluations, score(ruleset, evaluations)
+
+
+def audit_file(ruleset: Ruleset, path: Path, display: str, as_of: dt.date, msgs: Messages,
+               max_bytes: int | None = None, waivers: WaiverSet | None = None, *, lines: bool = True) -> SchoolReport:
+    """Load, validate, evaluate and score one evidence file (raises InputError when invalid).
+
+    ``max_bytes`` limits the file's size; ``lines=False``: findings may lack their evidence line
+    (for callers that never show it); ``waivers`` excuses indicators for the school (issue 11,
+    :mod:`dangjian_audit.waivers`).
+    """
+    evidence, evaluations, sc = score_evidence(ruleset, path, display, as_of, max_bytes, lines=lines)
+    if waivers is None:
+        return build_report(ruleset, evidence, evaluations, sc, display, as_of, msgs)
+    return _waived_report(ruleset, evidence, evaluations, display, as_of, msgs, waivers)
 
 
 def assemble(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluation], source: str, as_of: dt.date,

@@ -30,7 +30,7 @@ from dangjian_audit.batch.aggregate import CountyAggregator
 from dangjian_audit.batch.names import ReportNamer, report_path
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError, OutputError
-from dangjian_audit.gates import Gate, gate_reasons
+from dangjian_audit.gates import Gate, gate_reasons, score_gate_reasons
 from dangjian_audit.i18n import Messages
 from dangjian_audit.limits import DEFAULT_MAX_FILE_BYTES
 from dangjian_audit.models.county import CountySummary, InvalidRow, Row, SchoolRow
@@ -104,12 +104,12 @@ def _install(ruleset: Ruleset, options: BatchOptions) -> None:
 
 def init_worker(options: BatchOptions) -> None:
     """Pool initializer: load the ruleset once per worker (no reliance on state inherited by fork)."""
-    from dangjian_audit.loading import load_profile, load_ruleset
+    from dangjian_audit.catalog_cache import load_ruleset_cached
 
     # Ctrl-C reaches the whole process group; the parent alone decides what to do with it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    profile = load_profile(Path(options.profile)) if options.profile else None
-    ruleset = load_ruleset(Path(options.catalog) if options.catalog else None, profile)
+    ruleset = load_ruleset_cached(Path(options.catalog) if options.catalog else None,
+                                  Path(options.profile) if options.profile else None)
     _install(ruleset, options)
     # The ruleset and the imported modules live as long as the worker: keep the collector off them.
     gc.freeze()
@@ -128,6 +128,41 @@ def _precheck(source: str) -> None:
         raise InputError([Diagnostic(source, "unreadable_folder")])
 
 
+def _summary_row(index: int, source: str, state: _WorkerState) -> Row:
+    """A school's row from its score alone: without ``--out`` no report (findings, wording) is built,
+    and the fast loader skips the source lines that only the reports show."""
+    from dangjian_audit.report import score_evidence
+
+    opts = state.options
+    try:
+        _precheck(source)
+        evidence, evaluations, sc = score_evidence(state.ruleset, Path(source), source, opts.as_of,
+                                                   opts.max_file_bytes, lines=False)
+    except InputError as exc:
+        return InvalidRow(index, tuple(exc.diagnostics))
+    except Exception as exc:  # noqa: BLE001 - one broken file must never stop the batch
+        return InvalidRow(index, (Diagnostic(source, "internal_error", {"detail": f"{type(exc).__name__}: {exc}"}),))
+    level = sc.level.id if sc.level else None
+    school = evidence.school
+    return SchoolRow(
+        index=index,
+        code=school.code,
+        name=school.name,
+        county=school.county,
+        type=school.type,
+        total=sc.total,
+        dimensions=tuple(d.score for d in sc.dimensions),
+        grade=sc.grade.id,
+        level=level,
+        veto=tuple(sc.veto),
+        statuses="".join(STATUS_KINDS[e.status].letter for e in evaluations),  # type: ignore[index]
+        gate=tuple(score_gate_reasons(sc.total, sc.uncapped, sc.veto, sc.veto_unverified, level, state.gate,
+                                      state.msgs, state.ruleset)),
+        # as report.veto_cap.uncapped_total (tests/test_batch_speed.py keeps the two row builders equal)
+        capped_from=sc.uncapped if sc.cap is not None else None,
+    )
+
+
 def score_file(item: tuple[int, str]) -> Row:
     """Score one file (a pool task); a bad file, or even a bug, becomes an :class:`InvalidRow`."""
     from dangjian_audit.report import audit_file
@@ -136,6 +171,9 @@ def score_file(item: tuple[int, str]) -> Row:
     state = _STATE
     assert state is not None, "init_worker() or _install() must run first"
     opts = state.options
+    if opts.reports_dir is None and not opts.plan and state.waivers is None:
+        # waivers change statuses and scores: their schools go through the report (issue 11)
+        return _summary_row(index, source, state)
     try:
         _precheck(source)
         if opts.plan:

@@ -13,9 +13,9 @@ from dangjian_audit.cli.common import EXIT_HELP, H
 def _version(value: bool) -> None:
     if value:
         from dangjian_audit._version import __version__
-        from dangjian_audit.yamlio import LOADER_NAME
+        from dangjian_audit.fastyaml import loader_name
 
-        sys.stdout.write(f"dangjian-audit {__version__} (YAML loader: {LOADER_NAME})\n")
+        sys.stdout.write(f"dangjian-audit {__version__} (YAML loader: {loader_name()})\n")
         raise typer.Exit(0)
 
 

@@ -207,14 +207,14 @@ def parse_as_of(value: str | None, msgs: Messages) -> dt.date:
 
 def load_ruleset(catalog: Path | None, profile: Path | None, msgs: Messages) -> Ruleset:
     """The catalog with the profile applied, or every problem in them printed and exit 3."""
-    from dangjian_audit.api import load_catalog
+    from dangjian_audit.catalog_cache import load_ruleset_cached
     from dangjian_audit.errors import InputError
     from dangjian_audit.yamlio import HAS_LIBYAML
 
     if not HAS_LIBYAML:
         err(msgs.ui("loader_warning"))
     try:
-        return load_catalog(catalog, profile)
+        return load_ruleset_cached(catalog, profile)
     except InputError as exc:
         for d in exc.diagnostics:
             err(d.render(msgs))

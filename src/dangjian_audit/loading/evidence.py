@@ -11,9 +11,10 @@ from pydantic import ValidationError
 
 from dangjian_audit.diagnostics import Diagnostic
 from dangjian_audit.errors import InputError
+from dangjian_audit.fastyaml import parse
 from dangjian_audit.loading.positions import validation_diagnostics
 from dangjian_audit.models.evidence import Evidence
-from dangjian_audit.yamlio import LINE_KEY, locate, parse, read_text
+from dangjian_audit.yamlio import LINE_KEY, locate, read_text
 
 _DATED = ("meetings", "activities", "talks", "incidents")
 
@@ -113,9 +114,21 @@ def _oversized_lists(data: dict[str, Any], text: str, display: str) -> list[Diag
     return diags
 
 
+def _lines_matter(data: dict[str, Any]) -> bool:
+    """Whether source lines count for more than findings' positions: a list too long is reported at
+    its first record too many, and of several inspector verdicts on one date the later one wins."""
+    from dangjian_audit.limits import MAX_PEOPLE, MAX_RECORDS
+
+    verdicts = data.get("inspector")
+    if isinstance(verdicts, list) and len(verdicts) > 1:
+        return True
+    return any(isinstance(value, list) and len(value) > (MAX_PEOPLE if key == "members" else MAX_RECORDS)
+               for key, value in data.items())
+
+
 def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None = None,
                   indicator_ids: Iterable[str] | None = None, max_bytes: int | None = None,
-                  verify_attachments: bool = True) -> Evidence:
+                  verify_attachments: bool = True, *, lines: bool = True) -> Evidence:
     """Load and validate one evidence file; with ``as_of``, the audit date must not precede its period.
 
     ``indicator_ids`` (the loaded catalog's ids and aliases) are the only ones an inspector's verdict may name;
@@ -123,6 +136,9 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
     A workbook (``.xlsx``) is converted in memory and an evidence pack (``.zip``) verified and opened.
     Attachments must exist and match their recorded hashes unless ``verify_attachments`` is off
     (converting a file, or recording new hashes).
+    The fast YAML loader is used when installed (:mod:`dangjian_audit.fastyaml`: same data, same
+    diagnostics). ``lines=False`` lets it skip the records' source lines (``src_line`` may then be
+    None): for callers that show no finding's line, such as a batch without per-school reports.
     """
     from dangjian_audit.limits import max_file_bytes
     from dangjian_audit.loading.consistency import consistency_diagnostics, rule_key_diagnostics
@@ -142,13 +158,15 @@ def load_evidence(path: Path, display: str | None = None, as_of: dt.date | None 
         from dangjian_audit.pack import load_pack
 
         def inner(file: Path, name: str, day: dt.date | None) -> Evidence:
-            return load_evidence(file, name, day, indicator_ids, max_bytes)
+            return load_evidence(file, name, day, indicator_ids, max_bytes, lines=lines)
 
         return load_pack(path, display, as_of, inner)
     text = read_text(path, display, max_bytes or max_file_bytes())
-    data = parse(text, display)
+    data = parse(text, display, lines=lines)
     if not isinstance(data, dict):
         raise InputError([Diagnostic(display, "not_mapping", {}, 1, 1)])
+    if not lines and _lines_matter(data):
+        data = parse(text, display)
     oversized = _oversized_lists(data, text, display)
     if oversized:
         # refused before validation and before positions are composed: both cost as much as the parse

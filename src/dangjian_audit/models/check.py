@@ -36,7 +36,7 @@ class Read:
 class Spec(BaseModel):
     """Base of every check kind's parameter model (``kind`` is each subclass's literal)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     kind: str
     weight: Annotated[int, Field(ge=1)] = 1

@@ -139,7 +139,7 @@ Day = Annotated[dt.date, BeforeValidator(_day)]
 class Record(BaseModel):
     """Base of every evidence mapping: strict keys, frozen, with a source line."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
 
     src_line: SkipJsonSchema[int | None] = Field(default=None, alias="__line__", exclude=True)
 

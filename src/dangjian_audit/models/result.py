@@ -57,7 +57,7 @@ Points = Annotated[
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Location(Frozen):
@@ -196,7 +196,7 @@ class SchoolReport(Frozen):
 class InvalidFile(Frozen):
     """An input that could not be scored, with every problem found in it (rendered by the CLI's formats)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, arbitrary_types_allowed=True)
 
     source: str
     diagnostics: tuple[Diagnostic, ...]
@@ -205,7 +205,7 @@ class InvalidFile(Frozen):
 class CheckRun(Frozen):
     """What ``check`` renders: the scored reports and the files that could not be scored, in input order."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, arbitrary_types_allowed=True)
 
     reports: list[SchoolReport]
     invalid: list[InvalidFile] = []

@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from typing import Annotated, Any, Union
 
-from pydantic import Field, TypeAdapter
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from dangjian_audit.rules.base import CheckKind
 
@@ -34,4 +34,5 @@ REGISTRY: dict[str, CheckKind[Any]] = _collect()
 # The union of every kind's parameter model, discriminated on ``kind`` (built from the registry,
 # so it cannot be spelt out for the type checker: statically it is a ``Spec``).
 CheckSpec: Any = Annotated[Union[tuple(kind.spec for kind in REGISTRY.values())], Field(discriminator="kind")]  # noqa: UP007
-SPECS: TypeAdapter[Any] = TypeAdapter(CheckSpec)
+# Built on first validation (a catalog load), not at import: a cached ruleset never needs it.
+SPECS: TypeAdapter[Any] = TypeAdapter(CheckSpec, config=ConfigDict(defer_build=True))

@@ -135,7 +135,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 class Condition(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     equals: Scalar | None = None
     in_: list[Scalar] | None = Field(default=None, alias="in")
@@ -268,7 +268,7 @@ def months_between(first: dt.date, last: dt.date) -> int:
 class Predicate(BaseModel):
     """One requirement on a record, with the catalog's own message when it fails."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     field: str
     message: Text
