@@ -20,11 +20,12 @@ from conftest import EXAMPLES, run_cli
 
 from dangjian_audit.engine import evaluate
 from dangjian_audit.i18n import Messages
+from dangjian_audit.loading.common import strip_lines
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.result import SchoolReport
 from dangjian_audit.report import build_report
 from dangjian_audit.scoring import score
-from dangjian_audit.yamlio import LINE_KEY, parse
+from dangjian_audit.yamlio import parse
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2025, 12, 31)
@@ -32,14 +33,7 @@ FILES = sorted(EXAMPLES.glob("*.yaml")) + [ROOT / "tests" / "cases" / "base.yaml
 
 
 def _data(path: Path) -> dict[str, Any]:
-    def strip(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k != LINE_KEY}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    data = strip(parse(path.read_text(encoding="utf-8"), path.name))
+    data = strip_lines(parse(path.read_text(encoding="utf-8"), path.name))
     assert isinstance(data, dict)
     return data
 

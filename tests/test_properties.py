@@ -27,6 +27,7 @@ from hypothesis import strategies as st
 from dangjian_audit.errors import InputError
 from dangjian_audit.i18n import Messages
 from dangjian_audit.loading import load_ruleset
+from dangjian_audit.loading.common import strip_lines
 from dangjian_audit.models.result import SchoolReport
 from dangjian_audit.report import audit_file
 from dangjian_audit.yamlio import LINE_KEY, parse
@@ -43,12 +44,7 @@ def _settings(examples: int) -> settings:
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items() if k != LINE_KEY}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
+_plain = strip_lines  # the loader's own: drop the __line__ keys
 
 
 def _example(name: str) -> Any:
