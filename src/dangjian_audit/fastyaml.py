@@ -31,6 +31,11 @@ hands the text to :func:`dangjian_audit.yamlio.parse`.
    integer the evidence loader refuses as too large, a datetime, a key that is not a plain
    scalar, or a top level that is not a mapping all mean the fallback.
 
+A text any screen refuses, and every text when the extra is absent or turned off
+(``DANGJIAN_AUDIT_FAST_YAML=0``), goes to :func:`dangjian_audit.eventyaml.parse`: libyaml's events
+built into the same data without PyYAML's Python-side machinery, itself handing anything unusual
+to :func:`yamlio.parse`.
+
 With ``lines=False`` the fast path adds no ``__line__`` keys (a text that takes the libyaml path
 still has them); use it only where no output shows a line (a batch without per-school reports):
 the models then carry ``src_line=None`` and every score, status and diagnostic is unchanged.
@@ -47,7 +52,7 @@ from typing import Any
 
 import yaml
 
-from dangjian_audit import yamlio
+from dangjian_audit import eventyaml, yamlio
 from dangjian_audit.yamlio import LINE_KEY, MAX_INT_BITS, EvidenceLoader
 
 
@@ -90,15 +95,15 @@ _PLAIN_SAFE: dict[str, bool] = {}
 def loader_name() -> str:
     """The loader named by ``--version``."""
     if AVAILABLE:
-        return f"yaml-rs {VERSION} (fast path), checked against {yamlio.LOADER_NAME}"
-    return yamlio.LOADER_NAME
+        return f"yaml-rs {VERSION} (fast path), then {eventyaml.loader_name()}"
+    return eventyaml.loader_name()
 
 
 def parse(text: str, display: str, *, lines: bool = True) -> Any:
     """Parse one evidence YAML document: the same result as :func:`yamlio.parse`, faster when possible."""
     data = fast_load(text, lines=lines) if AVAILABLE else None
     if data is None:
-        return yamlio.parse(text, display)
+        return eventyaml.parse(text, display, lines=lines)
     return data
 
 

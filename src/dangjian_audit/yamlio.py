@@ -134,8 +134,8 @@ def read_text(path: Path, display: str, limit: int | None = None) -> str:
     return text
 
 
-def parse(text: str, display: str) -> Any:
-    """Parse one YAML document safely, mapping every YAML problem to a diagnostic."""
+def check_text(text: str, display: str) -> None:
+    """Refuse, before parsing, a text with nothing but comments or with too many values to parse."""
     from dangjian_audit.errors import InputError
 
     if not text.strip() or all(
@@ -147,6 +147,13 @@ def parse(text: str, display: str) -> Any:
     values = text.count(":") + text.count(",") + text.count("\n")
     if values > MAX_YAML_VALUES:
         raise InputError([Diagnostic(display, "yaml_too_many_values", {"count": values, "limit": MAX_YAML_VALUES})])
+
+
+def parse(text: str, display: str) -> Any:
+    """Parse one YAML document safely, mapping every YAML problem to a diagnostic."""
+    from dangjian_audit.errors import InputError
+
+    check_text(text, display)
     if "*" in text:  # cheap pre-check: only a text with an asterisk can hold an alias
         alias = _first_alias(text)
         if alias is not None:
