@@ -80,7 +80,10 @@ def load(text: str, *, lines: bool = True) -> dict[Any, Any] | None:
 
     With ``lines=False`` no ``__line__`` key is added (for callers that show no line).
     """
-    parser = CParser(text)
+    try:
+        parser = CParser(text)
+    except ValueError:  # a text libyaml cannot be given (a lone surrogate): the libyaml path reports it
+        return None
     get = parser.get_event
     # anchors and tags need these characters: without them, no event has to be checked for one
     careful = "&" in text or "!" in text
@@ -103,13 +106,11 @@ def load(text: str, *, lines: bool = True) -> dict[Any, Any] | None:
 
 
 def _plain(value: str) -> Any:
-    """A plain scalar whose first character some resolver starts with: its value, kept for the next time."""
-    built = _RESOLVED.get(value, _MISSING)
-    if built is _MISSING:
-        built = _resolve(value)
-        if len(_RESOLVED) >= CACHE_SIZE:
-            _RESOLVED.clear()
-        _RESOLVED[value] = built
+    """A plain scalar whose first character some resolver starts with, not yet in the table: its value."""
+    built = _resolve(value)
+    if len(_RESOLVED) >= CACHE_SIZE:
+        _RESOLVED.clear()
+    _RESOLVED[value] = built
     return built
 
 
@@ -136,7 +137,7 @@ def _resolve(value: str) -> Any:
 def _mapping(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> dict[Any, Any]:
     if depth > MAX_DEPTH or (careful and (start.anchor is not None or start.tag is not None)):
         raise _Refused
-    first, scalar, line_key = _FIRST, _SCALAR, LINE_KEY
+    first, scalar, line_key, resolved, missing = _FIRST, _SCALAR, LINE_KEY, _RESOLVED, _MISSING
     mapping: dict[Any, Any] = {}
     while True:
         event = get()
@@ -145,8 +146,9 @@ def _mapping(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> di
             if careful and (event.anchor is not None or event.tag is not None):
                 raise _Refused
             key = event.value
-            if event.implicit[0] and (not key or key[0] in first):
-                key = _plain(key)
+            if (not key or key[0] in first) and event.implicit[0]:
+                built = resolved.get(key, missing)
+                key = built if built is not missing else _plain(key)
             if key in mapping or key == line_key:
                 raise _Refused  # a duplicate or the reserved key: the libyaml path reports it
         elif kind is _MAPPING_END:
@@ -161,8 +163,9 @@ def _mapping(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> di
             if careful and (event.anchor is not None or event.tag is not None):
                 raise _Refused
             value = event.value
-            if event.implicit[0] and (not value or value[0] in first):
-                value = _plain(value)
+            if (not value or value[0] in first) and event.implicit[0]:
+                built = resolved.get(value, missing)
+                value = built if built is not missing else _plain(value)
             mapping[key] = value
         elif kind is _MAPPING:
             mapping[key] = _mapping(get, event, lines, careful, depth + 1)
@@ -175,7 +178,7 @@ def _mapping(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> di
 def _sequence(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> list[Any]:
     if depth > MAX_DEPTH or (careful and (start.anchor is not None or start.tag is not None)):
         raise _Refused
-    first, scalar = _FIRST, _SCALAR
+    first, scalar, resolved, missing = _FIRST, _SCALAR, _RESOLVED, _MISSING
     sequence: list[Any] = []
     append = sequence.append
     while True:
@@ -185,8 +188,9 @@ def _sequence(get: Any, start: Any, lines: bool, careful: bool, depth: int) -> l
             if careful and (event.anchor is not None or event.tag is not None):
                 raise _Refused
             value = event.value
-            if event.implicit[0] and (not value or value[0] in first):
-                value = _plain(value)
+            if (not value or value[0] in first) and event.implicit[0]:
+                built = resolved.get(value, missing)
+                value = built if built is not missing else _plain(value)
             append(value)
         elif kind is _MAPPING:
             append(_mapping(get, event, lines, careful, depth + 1))
