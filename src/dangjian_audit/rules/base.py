@@ -232,7 +232,7 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
 class Table(BaseModel):
     """A line that depends on another field of the record: ``table[record.<key>]``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     key: str
     table: dict[str, Ratio]
@@ -241,7 +241,7 @@ class Table(BaseModel):
 class Due(BaseModel):
     """A date a step falls due: ``from`` plus ``months`` (plus the months in ``extra_months``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     from_: str = Field(alias="from")
     months: Annotated[int, Field(ge=0)]
@@ -252,7 +252,7 @@ class Every(BaseModel):
     """A count that must keep pace with time: one per ``months`` from ``from`` until ``to``
     (or the last day that counts), e.g. an activist reviewed every six months."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     from_: str = Field(alias="from")
     to: str | None = None
