@@ -59,32 +59,10 @@ def _md_code(value: Any, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in the cache folder (Jinja's own bytecode cache, keyed by each template's
-    source): compiling the report templates costs more than rendering one report. None when caching is
-    off or the folder cannot be written (a cache never fails a command)."""
-    import os
-
-    from dangjian_audit.cachedir import cache_dir
-
-    folder = cache_dir()
-    if folder is None:
-        return None
-    folder = folder / "templates"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
-
-
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("dangjian_audit", "reporters/templates"),
-        bytecode_cache=_bytecode_cache(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
