@@ -5,8 +5,6 @@ clock (``context.as_of`` is the audit date) and no user-facing wording (finding
 texts are message keys, or catalog texts carried by the spec).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import typing
 from collections.abc import Callable, Iterator
@@ -56,7 +54,7 @@ class Context:
     indicator: str = ""
 
     @classmethod
-    def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
+    def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> "Context":
         by_id = {m.id: m for m in evidence.meetings or ()}
         return cls(as_of=as_of, settings=settings, evidence=evidence, meetings_by_id=by_id,
                    start=evidence.period.start, end=min(evidence.period.end, as_of))
