@@ -266,6 +266,9 @@ def test_remembered_values_do_not_change_results(monkeypatch: pytest.MonkeyPatch
     eventyaml._RESOLVED.clear()
     assert _shape(eventyaml.load(text)) == expected
     assert len(eventyaml._RESOLVED) <= 5
+    long = "2024年" + "第一学期" * 20
+    assert eventyaml.parse(f"a: {long}\nb: {long}\n", "f.yaml") == {"a": long, "b": long, "__line__": 1}
+    assert long not in eventyaml._RESOLVED  # long texts are not kept
 
 
 # ---------------------------------------------------------------- corpus
@@ -334,7 +337,7 @@ def test_mutated_examples_give_the_same_result_or_diagnostic() -> None:
     rng = random.Random(20251201)
     texts = [p.read_text(encoding="utf-8") for p in EXAMPLES]
     count = 0
-    for _ in range(300):
+    for _ in range(150):
         text = rng.choice(texts)
         for _ in range(rng.randint(1, 3)):
             pos = rng.randrange(len(text))
@@ -343,7 +346,7 @@ def test_mutated_examples_give_the_same_result_or_diagnostic() -> None:
         assert _outcome(eventyaml.parse, text) == _outcome(yamlio.parse, text), text
         assert _outcome(_without_lines, text) == _outcome(_libyaml_without_lines, text), text
         count += built(text)
-    assert count > 60  # the mutations must exercise the builder, not only the libyaml path
+    assert count > 40  # the mutations must exercise the builder, not only the libyaml path
 
 
 # ---------------------------------------------------------------- generated texts (hypothesis)

@@ -13,7 +13,7 @@ Plain scalars are resolved with PyYAML's own YAML 1.1 tables (``EvidenceLoader``
 resolvers, first character then regular expressions, as ``Resolver.resolve`` does) and built by
 ``EvidenceLoader``'s own constructors (an impossible date stays text, an integer too large is
 refused). A plain scalar whose first character no resolver starts with is text at once (the
-Chinese names and titles that fill evidence); the other resolved values are kept in a bounded
+Chinese names and titles that fill evidence); the other short ones are kept in a bounded
 table, since key names, flags, dates and small counts repeat in every record of every file.
 
 ``None`` (the libyaml path) for: a parser error of any kind, an alias, an anchor, a tag, a
@@ -39,6 +39,8 @@ AVAILABLE = CParser is not None and yamlio.HAS_LIBYAML
 MAX_DEPTH = 64
 # resolved plain scalars kept between files (each entry a short text and an immutable value)
 CACHE_SIZE = 20_000
+# a long text (a title that starts with a year) is resolved each time: the regular expressions stop early
+MAX_CACHED_LENGTH = 64
 
 _RESOLVERS: dict[Any, list[tuple[str, Any]]] = EvidenceLoader.yaml_implicit_resolvers
 _WILDCARD = list(_RESOLVERS.get(None, ()))
@@ -108,9 +110,10 @@ def load(text: str, *, lines: bool = True) -> dict[Any, Any] | None:
 def _plain(value: str) -> Any:
     """A plain scalar whose first character some resolver starts with, not yet in the table: its value."""
     built = _resolve(value)
-    if len(_RESOLVED) >= CACHE_SIZE:
-        _RESOLVED.clear()
-    _RESOLVED[value] = built
+    if len(value) <= MAX_CACHED_LENGTH:
+        if len(_RESOLVED) >= CACHE_SIZE:
+            _RESOLVED.clear()
+        _RESOLVED[value] = built
     return built
 
 
