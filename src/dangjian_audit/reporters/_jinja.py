@@ -7,10 +7,13 @@ prepared here so templates only loop and format.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
+import sys
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -59,10 +62,55 @@ def _md_code(value: Any, cell: bool = False) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+class _TemplateCache(jinja2.BytecodeCache):
+    """Compiled templates in the user's cache folder (:mod:`dangjian_audit.cachedir`).
+
+    Compiling the templates of one report costs more than rendering it (about 40 ms for the HTML
+    gap report): a batch did it in every worker, ``check --format html`` on every run. Jinja checks
+    each entry against its template's source; the entry's name also holds what else the generated
+    code depends on (this module's environment settings, the Jinja and Python versions). An entry
+    that cannot be read or written only means compiling, as without the cache.
+    """
+
+    def __init__(self, folder: Path, salt: bytes) -> None:
+        self.folder = folder
+        self.salt = salt
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> tuple[Path, str]:
+        prefix = f"template-{bucket.key[:16]}-"
+        return self.folder / f"{prefix}{hashlib.sha256(self.salt + bucket.key.encode()).hexdigest()}.pickle", prefix
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from dangjian_audit.cachedir import read_entry
+
+        data = read_entry(self._path(bucket)[0])
+        if isinstance(data, bytes):
+            bucket.bytecode_from_string(data)  # an entry of another source or build is ignored by Jinja
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        from dangjian_audit.cachedir import write_entry
+
+        path, prefix = self._path(bucket)
+        write_entry(path, bucket.bytecode_to_string(), prefix)
+
+
+def _template_cache() -> _TemplateCache | None:
+    from dangjian_audit._version import __version__
+    from dangjian_audit.cachedir import cache_dir
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    # the generated code depends on the environment's settings below (this file) besides the template
+    salt = f"{__version__}\0{jinja2.__version__}\0{sys.version}\0".encode() + Path(__file__).read_bytes()
+    return _TemplateCache(folder, salt)
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("dangjian_audit", "reporters/templates"),
+        bytecode_cache=_template_cache(),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
