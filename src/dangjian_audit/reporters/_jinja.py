@@ -33,6 +33,10 @@ def _html_text(value: Any) -> str:
     return _one_line(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# every character _md_cell changes
+_MD_SPECIAL = re.compile(r"[\\|\[\]\r\n&<>]")
+
+
 def _md_cell(value: Any) -> str:
     """Evidence text for Markdown: a table cell, heading or list item.
 
@@ -43,7 +47,10 @@ def _md_cell(value: Any) -> str:
     footnote (``[x](javascript:...)`` renders as the plain text it is); every one of those needs a
     ``[``, so parentheses are left alone and stay readable.
     """
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
+    text = str(value)
+    if _MD_SPECIAL.search(text) is None:
+        return text  # most evidence text has nothing to escape
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("[", "\\[").replace("]", "\\]")
     return _html_text(text)
 
 
@@ -57,7 +64,7 @@ def _md_code(value: Any, cell: bool = False) -> str:
     text = _one_line(value)
     if cell:
         text = text.replace("|", "\\|")
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1) if "`" in text else "`"
     pad = " " if text[:1] == "`" or text[-1:] == "`" or (text[:1] == text[-1:] == " " and text.strip()) else ""
     return f"{fence}{pad}{text}{pad}{fence}"
 
