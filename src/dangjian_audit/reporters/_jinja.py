@@ -163,7 +163,7 @@ def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
     centre = size / 2
     radius = size / 2 - 40
     n = len(report.dimensions)
-    axes, points, rings = [], [], []
+    axes, points = [], []
     for i, d in enumerate(report.dimensions):
         angle = -math.pi / 2 + 2 * math.pi * i / n
         x, y = math.cos(angle), math.sin(angle)
@@ -172,6 +172,16 @@ def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
                      "label": d.id, "name": d.name, "percent": f"{d.percent:.0f}"})
         share = max(0.0, min(1.0, float(d.percent) / 100))
         points.append(f"{centre + radius * share * x:.1f},{centre + radius * share * y:.1f}")
+    return {"size": size, "centre": f"{centre:.1f}", "axes": axes, "polygon": " ".join(points),
+            "rings": _rings(n, size)}
+
+
+@cache
+def _rings(n: int, size: int) -> tuple[str, ...]:
+    """The chart's four grid polygons: the same for every school."""
+    centre = size / 2
+    radius = size / 2 - 40
+    rings = []
     for level in (0.25, 0.5, 0.75, 1.0):
         ring = []
         for i in range(n):
@@ -179,21 +189,23 @@ def radar(report: SchoolReport, size: int = 260) -> dict[str, Any]:
             ring.append(f"{centre + radius * level * math.cos(angle):.1f},"
                         f"{centre + radius * level * math.sin(angle):.1f}")
         rings.append(" ".join(ring))
-    return {"size": size, "centre": f"{centre:.1f}", "axes": axes, "polygon": " ".join(points), "rings": rings}
+    return tuple(rings)
 
 
-def _view(report: SchoolReport, msgs: Messages) -> dict[str, Any]:
+def _view(report: SchoolReport, msgs: Messages, chart: bool = True) -> dict[str, Any]:
+    """What a report template reads about one school; ``chart``: with the radar chart's geometry (HTML)."""
     from dangjian_audit.reporters._yoy_view import baseline_view, waivers_view
 
     by_id = {i.id: i for i in report.indicators}
-    return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report),
+    return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report) if chart else None,
             "baseline": baseline_view(report, msgs), "waivers": waivers_view(report, msgs)}
 
 
 def render_markdown(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
     """The gap reports; files that could not be scored get their own section with every diagnostic."""
     template = environment().get_template("report.md.j2")
-    return template.render(views=[_view(r, msgs) for r in reports], invalid=invalid, ui=msgs.ui, msgs=msgs)
+    return template.render(views=[_view(r, msgs, chart=False) for r in reports], invalid=invalid, ui=msgs.ui,
+                           msgs=msgs)
 
 
 def render_html(reports: list[SchoolReport], msgs: Messages, invalid: Sequence[InvalidFile] = ()) -> str:
