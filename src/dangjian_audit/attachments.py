@@ -21,9 +21,7 @@ import hashlib
 import os
 import stat
 import tempfile
-import typing
 from collections.abc import Callable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -47,33 +45,9 @@ def yaml_place(text: str, display: str) -> Place:
     return place
 
 
-def _models_in(annotation: Any) -> Iterator[type[BaseModel]]:
-    """The model classes named anywhere in a field's type (``list[Meeting] | None`` -> ``Meeting``)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        yield annotation
-    for arg in typing.get_args(annotation):
-        yield from _models_in(arg)
-
-
-@cache
-def _holding_fields(cls: type[BaseModel]) -> tuple[str, ...]:
-    """The fields of ``cls`` whose values may hold an attachment, directly or in nested models, in field order.
-
-    The walk below visits only these: an evidence file has a few hundred records and only four kinds of
-    them can cite attachments, and looking into every other one cost more than a millisecond a file.
-    """
-    def may_hold(model: type[BaseModel]) -> bool:
-        # a class above Attachment (Record) could hold one too; a model cannot contain itself
-        return issubclass(model, Attachment) or issubclass(Attachment, model) or (
-            model is not cls and bool(_holding_fields(model)))
-
-    return tuple(name for name, field in cls.model_fields.items()
-                 if any(may_hold(m) for m in _models_in(field.annotation)))
-
-
 def iter_attachments(model: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Attachment]]:
     """Every attachment in the evidence with its model location, in file order."""
-    for name in _holding_fields(type(model)):
+    for name in type(model).model_fields:
         value = getattr(model, name)
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
