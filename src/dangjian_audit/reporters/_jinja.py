@@ -143,6 +143,7 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("dangjian_audit", "reporters/templates"),
         bytecode_cache=_template_cache(),
+        auto_reload=False,  # package files: no stat of each template (and include) at every render
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
