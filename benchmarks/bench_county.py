@@ -9,13 +9,16 @@ summary format and two reports per school) once with the other checkout and once
 in alternating order, each a fresh process. Time is wall clock and CPU (user + system of the CLI
 and its worker processes: ``os.wait4`` of the CLI, which waits for its workers before it exits).
 Each figure is the median over the rounds of (this / other) in that round, so drift in the
-machine's speed hits both sides alike. When the ``fast`` extra is installed here, this checkout
-runs with the fast YAML loader and again without it (``DANGJIAN_AUDIT_FAST_YAML=0``).
+machine's speed hits both sides alike. A checkout with the fast YAML loader (``fastyaml.py``, and
+yaml-rs in its interpreter) runs with it and again without it (``DANGJIAN_AUDIT_FAST_YAML=0``);
+each run of this checkout is compared with the other's run on the same loader, or with its only
+run (the code before issue 14 has one loader).
 
 The other checkout runs with its own ``.venv`` when it has one, else with this interpreter and
-its ``src`` first on the path. Both write to folders of their own; after the last round the
-script says whether the two output folders (every school report, every summary, standard
-output) are byte-identical, comparing the XLSX workbooks part by part without their timestamps.
+its ``src`` first on the path. Every run writes to a folder of its own; after the last round the
+script says whether each run's outputs (every school report, every summary, standard output)
+are byte-identical to those of the run it is compared with, XLSX workbooks part by part without
+their timestamps.
 Outputs of an older checkout may differ by the features added since: the script reports, never
 judges. Target (issue 14): under 0.5x the time of the code before issue 14. Not a test: the
 figures are printed, never asserted.
@@ -65,6 +68,15 @@ def interpreter(checkout: Path) -> tuple[list[str], dict[str, str]]:
     return [sys.executable, "-m", "dangjian_audit"], {"PYTHONPATH": str(checkout / "src")}
 
 
+def has_fast_loader(checkout: Path) -> bool:
+    """Whether the checkout has the optional fast YAML loader and its interpreter has yaml-rs."""
+    if not (checkout / "src" / "dangjian_audit" / "fastyaml.py").exists():
+        return False
+    prefix, env = interpreter(checkout)
+    probe = subprocess.run([prefix[0], "-c", "import yaml_rs"], env=dict(os.environ, **env), capture_output=True)
+    return probe.returncode == 0
+
+
 def _xlsx_parts(path: Path) -> dict[str, bytes]:
     with zipfile.ZipFile(path) as book:
         return {name: _STAMPED.sub(b"", book.read(name)) for name in book.namelist()}
@@ -111,17 +123,26 @@ def main(argv: list[str] | None = None) -> int:
         count = sum(1 for _ in folder.rglob("*.yaml"))
         base = dict(os.environ, CI="1", PYDANTIC_DISABLE_PLUGINS="__all__")
         base.pop("PYTHONDONTWRITEBYTECODE", None)  # missing .pyc files would make every start slower
-        sides: dict[str, tuple[Path, dict[str, str]]] = {"other": (other, {})}
-        try:
-            import yaml_rs  # noqa: F401
-
-            sides["this, fast loader"] = (ROOT, {"DANGJIAN_AUDIT_FAST_YAML": "1"})
+        fast = {"DANGJIAN_AUDIT_FAST_YAML": "1"}
+        slow = {"DANGJIAN_AUDIT_FAST_YAML": "0"}
+        # label -> (checkout, environment, the label of the other checkout's run it is compared with)
+        sides: dict[str, tuple[Path, dict[str, str], str]] = {}
+        if has_fast_loader(other):
+            sides["other, fast loader"] = (other, fast, "other, fast loader")
+            sides["other, libyaml"] = (other, slow, "other, libyaml")
+        else:
+            sides["other"] = (other, {}, "other")
+        if has_fast_loader(ROOT):
+            sides["this, fast loader"] = (ROOT, fast, "other, fast loader" if "other" not in sides else "other")
             if not args.no_libyaml:
-                sides["this, libyaml"] = (ROOT, {"DANGJIAN_AUDIT_FAST_YAML": "0"})
-        except ImportError:
-            sides["this"] = (ROOT, {"DANGJIAN_AUDIT_FAST_YAML": "0"})
+                sides["this, libyaml"] = (ROOT, slow, "other, libyaml" if "other" not in sides else "other")
+        else:
+            sides["this"] = (ROOT, slow, "other, libyaml" if "other" not in sides else "other")
+        # the other checkout's runs compare with themselves; keep those that a run of this one is compared with
+        compared = {ref for label, (_, _, ref) in sides.items() if ref != label}
+        sides = {label: side for label, side in sides.items() if side[2] != label or label in compared}
         commands: dict[str, tuple[list[str], dict[str, str], Path]] = {}
-        for i, (label, (checkout, extra)) in enumerate(sides.items()):
+        for i, (label, (checkout, extra, _)) in enumerate(sides.items()):
             prefix, env = interpreter(checkout)
             cmd = [*prefix, "batch", str(folder), "--jobs", str(args.jobs), "--as-of", AS_OF, "--format", "json",
                    "--output", str(tmp / f"summary-{i}.json"), "--out", str(tmp / f"out-{i}")]
@@ -141,22 +162,26 @@ def main(argv: list[str] | None = None) -> int:
                 cpu[label].append(c)
                 print(f"round {r + 1}: {label} {w:.2f} s wall, {c:.2f} s CPU", file=sys.stderr, flush=True)
         print(f"{count} schools, batch --jobs {args.jobs} --out, {rounds} interleaved round(s); other: {other}")
-        print("'vs other' is the median of per-round ratios to the other checkout")
+        print("'vs other' is the median of per-round ratios to the other checkout's run with the same loader")
         print(f"{'run':<22} {'wall s':>7} {'CPU s':>7} {'wall vs other':>14} {'CPU vs other':>13}")
         for label in commands:
-            ratio_wall = statistics.median(w / o for w, o in zip(wall[label], wall["other"], strict=True))
-            ratio_cpu = statistics.median(c / o for c, o in zip(cpu[label], cpu["other"], strict=True))
+            ref = sides[label][2]
+            ratio_wall = statistics.median(w / o for w, o in zip(wall[label], wall[ref], strict=True))
+            ratio_cpu = statistics.median(c / o for c, o in zip(cpu[label], cpu[ref], strict=True))
             print(f"{label:<22} {statistics.median(wall[label]):>7.2f} {statistics.median(cpu[label]):>7.2f} "
                   f"{ratio_wall:>13.2f}x {ratio_cpu:>12.2f}x")
-        for i, label in enumerate(commands):
-            if i == 0:
+        names = list(commands)
+        for label in names:
+            ref = sides[label][2]
+            if ref == label:
                 continue
-            diff = differences(tmp / "out-0", tmp / f"out-{i}")
-            diff += [f"--{name}" for name, a, b in (("output", "summary-0.json", f"summary-{i}.json"),
-                                                      ("stdout", "stdout-0", f"stdout-{i}"))
+            i, j = names.index(ref), names.index(label)
+            diff = differences(tmp / f"out-{i}", tmp / f"out-{j}")
+            diff += [f"--{name}" for name, a, b in (("output", f"summary-{i}.json", f"summary-{j}.json"),
+                                                      ("stdout", f"stdout-{i}", f"stdout-{j}"))
                      if not filecmp.cmp(tmp / a, tmp / b, shallow=False)]
             verdict = "byte-identical" if not diff else f"{len(diff)} differ, e.g. {', '.join(diff[:3])}"
-            print(f"outputs of '{label}' against 'other': {verdict}")
+            print(f"outputs of '{label}' against '{ref}': {verdict}")
     return 0
 
 
