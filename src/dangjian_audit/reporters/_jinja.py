@@ -198,7 +198,10 @@ def _view(report: SchoolReport, msgs: Messages, chart: bool = True) -> dict[str,
     from dangjian_audit.reporters._yoy_view import baseline_view, waivers_view
 
     by_id = {i.id: i for i in report.indicators}
+    warned = set(report.warnings)
     return {"r": report, "gaps": [by_id[g] for g in report.gaps], "radar": radar(report) if chart else None,
+            # the indicators with a warning, in catalog order
+            "warned": [i for i in report.indicators if i.id in warned],
             "baseline": baseline_view(report, msgs), "waivers": waivers_view(report, msgs)}
 
 
