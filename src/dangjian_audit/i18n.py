@@ -73,6 +73,7 @@ class Messages:
     def __init__(self, lang: str = DEFAULT_LANG) -> None:
         self.lang = lang if lang in LANGS else DEFAULT_LANG
         self.table = table("messages", self.lang)
+        self._plain: dict[str, str] = {}  # ui texts without arguments, formatted once
 
     def has(self, section: str, key: str) -> bool:
         return key in self.table.get(section, {})
@@ -96,7 +97,13 @@ class Messages:
         return str(template).format_map(SafeDict(args))
 
     def ui(self, key: str, **args: Any) -> str:
-        return self.fmt("ui", key, args)
+        if args:
+            return self.fmt("ui", key, args)
+        # a report asks for the same few hundred labels again for every school and every format
+        text = self._plain.get(key)
+        if text is None:
+            text = self._plain[key] = self.fmt("ui", key)
+        return text
 
     def text(self, value: Any) -> str:
         """Pick this language from a catalog ``{zh: ..., en: ...}`` text."""

@@ -36,11 +36,14 @@ from dangjian_audit.scoring import Score, score
 
 if TYPE_CHECKING:
     from dangjian_audit.models.baseline import WaiverSet
+    from dangjian_audit.models.catalog import Indicator
 
 
 def _labelled(args: dict[str, Any], msgs: Messages) -> dict[str, Any]:
-    """``args`` with ``<name>_label`` added for every argument that names a labelled code."""
+    """``args`` with ``<name>_label`` added for every argument that names a labelled code (a new dict)."""
     out = dict(args)
+    if out.keys().isdisjoint(LABELLED_ARGS):
+        return out
     for name, (section, prefix) in LABELLED_ARGS.items():
         if name in args:
             out[name + "_label"] = msgs.get(section, f"{prefix}{args[name]}", str(args[name]))
@@ -65,6 +68,26 @@ def _details(ev: Evaluation, msgs: Messages) -> list[str]:
             line += msgs.get("details", "suffix_not_applicable")
         out.append(clean_text(line))
     return out
+
+
+# The parts of an indicator's result that depend only on the catalog and the language (title, remediation,
+# basis), built once per process instead of once per school. Keyed by the indicator's id(): an entry holds the
+# (frozen) indicator itself, so no other object can take that id while the entry exists.
+_FIXED: dict[tuple[int, str], tuple[Indicator, str, str, list[BasisOut]]] = {}
+_FIXED_MAX = 4096  # a long-lived process loading many catalogs (the tests) starts over past this
+
+
+def _fixed(ind: Indicator, lang: str) -> tuple[Indicator, str, str, list[BasisOut]]:
+    entry = _FIXED.get((id(ind), lang))
+    if entry is None:
+        if len(_FIXED) >= _FIXED_MAX:
+            _FIXED.clear()
+        basis = [BasisOut(document=clean_text(b.document.get(lang)),
+                          clause=clean_text(b.clause.get(lang)) if b.clause else None, source=b.source)
+                 for b in ind.basis]
+        entry = _FIXED[(id(ind), lang)] = (ind, clean_text(ind.title.get(lang)), clean_text(ind.remediation.get(lang)),
+                                           basis)
+    return entry
 
 
 def _computation(ev: Evaluation, points: Decimal, msgs: Messages) -> str:
@@ -117,12 +140,13 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
     results = []
     for ev in evaluations:
         ind = ev.compiled.indicator
+        _, title, remediation, basis = _fixed(ind, lang)
         pts = sc.points[ind.id]
         lost = Decimal(0) if ev.status in ("not_applicable", "waived") else ind.points - pts
         results.append(IndicatorResult(
             id=ind.id,
             dimension=ind.dimension,
-            title=clean_text(ind.title.get(lang)),
+            title=title,
             status=ev.status,
             status_label=msgs.get("status", ev.status),
             points=pts,
@@ -133,11 +157,9 @@ def build_report(ruleset: Ruleset, evidence: Evidence, evaluations: list[Evaluat
             computation=_computation(ev, pts, msgs),
             details=_details(ev, msgs),
             findings=[_finding(f, source, msgs) for f in ev.findings],
-            remediation=clean_text(ind.remediation.get(lang)),
+            remediation=remediation,
             evidence=list(ind.evidence),
-            basis=[BasisOut(document=clean_text(b.document.get(lang)),
-                            clause=clean_text(b.clause.get(lang)) if b.clause else None, source=b.source)
-                   for b in ind.basis],
+            basis=list(basis),  # the frozen BasisOut objects are shared between schools
         ))
     dims = [DimensionResult(id=d.id, name=dim_names[d.id], score=d.score, max=d.max,
                             awarded=d.awarded, applicable_max=d.applicable_max,

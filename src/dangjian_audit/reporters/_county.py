@@ -216,6 +216,8 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     A4 landscape fitted to the page width with the header row repeated on each page. Rows are streamed twice
     (widths first, then cells), so memory stays flat for a province.
     """
+    from copy import copy
+
     from openpyxl import Workbook
     from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -234,6 +236,21 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     bold = Font(bold=True)
     top = Alignment(wrap_text=True, vertical="top")
     fills = {k.letter: PatternFill("solid", fgColor=k.fill) for k in STATUS_KINDS.values()}
+    # The style ids each combination of the style objects above got from the workbook, by the objects' ids:
+    # a workbook indexes a style by hashing it, which cost more than the rest of the cell (thousands of matrix cells).
+    style_ids: dict[tuple[tuple[str, int], ...], Any] = {}
+
+    def styled(ws: Any, value: Any, **style: Any) -> Any:
+        """A cell with these font, fill and alignment objects (each kept for the whole workbook)."""
+        key = tuple((name, id(obj)) for name, obj in style.items())
+        ids = style_ids.get(key)
+        if ids is not None:
+            return Cell(ws, row=1, column=1, value=value, style_array=ids)  # a copy of the ids
+        cell = WriteOnlyCell(ws, value=value)
+        for name, obj in style.items():  # the first cell indexes the objects, in the order set
+            setattr(cell, name, obj)
+        style_ids[key] = copy(cell._style)  # openpyxl's StyleArray of the cell: its ids into the workbook's styles
+        return cell
 
     class Sheet:
         """A worksheet being streamed: its final widths and the columns that wrap."""
@@ -282,7 +299,11 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
             if value is None or value == "":
                 out.append(value)
                 continue
-            cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+            if not isinstance(value, Cell):
+                # as below: a new cell's alignment is the default one (no rotation, no horizontal alignment)
+                out.append(styled(ws, value, alignment=top))
+                continue
+            cell = value
             if cell.alignment.text_rotation == 0:
                 cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=cell.alignment.horizontal)
             out.append(cell)
@@ -329,10 +350,7 @@ def county_xlsx(s: CountySummary, msgs: Messages) -> bytes:
     for rank, school in s.ranking:
         cells: list[Any] = _cells([rank, school.code, school.name, school.total])
         for letter in school.statuses:
-            cell = WriteOnlyCell(matrix.ws, value=STATUS_SYMBOLS[letter])
-            cell.fill = fills[letter]
-            cell.alignment = centred
-            cells.append(cell)
+            cells.append(styled(matrix.ws, STATUS_SYMBOLS[letter], fill=fills[letter], alignment=centred))
         matrix.append(cells)
     matrix.append([])
     legend = WriteOnlyCell(matrix.ws, value=ui("legend"))
