@@ -13,7 +13,17 @@ from dangjian_audit.models.check import Spec
 from dangjian_audit.models.evidence import Evidence
 from dangjian_audit.models.ruleset import CompiledIndicator, Ruleset
 from dangjian_audit.rules import REGISTRY
-from dangjian_audit.rules.base import ONE, ZERO, Context, Finding, Outcome, matches, missing_section, resolve
+from dangjian_audit.rules.base import (
+    ONE,
+    ZERO,
+    Context,
+    Finding,
+    Outcome,
+    compile_where,
+    missing_section,
+    planned,
+    resolve,
+)
 
 ONE_PERSON = Outcome(ONE, "detail_one_person", applicable=False)
 NOT_THIS_SCHOOL = Outcome(ONE, "detail_condition", applicable=False)
@@ -33,8 +43,10 @@ def _run(spec: Spec, evidence: Evidence, ctx: Context, one_person: bool) -> Outc
     if one_person and spec.skip_if_one_person:
         return ONE_PERSON
     condition = getattr(spec, "applies_if", None)
-    if condition and not matches(evidence, condition, ctx):
-        return NOT_THIS_SCHOOL
+    if condition:
+        match = planned(condition, compile_where)
+        if match is not None and not match(evidence, ctx):
+            return NOT_THIS_SCHOOL
     return REGISTRY[spec.kind].run(spec, evidence, ctx)
 
 
@@ -58,10 +70,13 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
         # Only the inspector's part is open: the indicator waits for the verdict.
         return Evaluation(ci, "awaiting_inspector", ZERO, outcomes, findings)
     veto = ind.veto and any(o.veto for o, _ in applicable)
-    weight = sum(w for _, w in applicable)
-    ratio = sum((o.ratio * w for o, w in applicable), ZERO) / weight
     if veto:
         ratio = ZERO
+    elif all(o.ratio == 1 for o, _ in applicable):
+        ratio = ONE  # the weighted mean of ones, without the Fraction arithmetic
+    else:
+        weight = sum(w for _, w in applicable)
+        ratio = sum((o.ratio * w for o, w in applicable), ZERO) / weight
     status = "met" if ratio == ONE else ("not_met" if ratio == ZERO else "partial")
     return Evaluation(ci, status, ratio, outcomes, findings, veto)
 

@@ -29,9 +29,12 @@ __all__ = ["ONE", "ZERO", "CheckKind", "Context", "Finding", "Outcome", "Read", 
 def share_outcome(
     good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any
 ) -> Outcome:
-    share = Fraction(good, total) if total else ZERO
-    # the share of the requirement met: 7 of 24 against a 30% line is 7/24 ÷ 3/10
-    ratio = ONE if total and share >= min_share else share / min_share
+    if total and good * min_share.denominator >= min_share.numerator * total:
+        ratio = ONE  # share >= min_share, compared in integers
+    else:
+        share = Fraction(good, total) if total else ZERO
+        # the share of the requirement met: 7 of 24 against a 30% line is 7/24 ÷ 3/10
+        ratio = share / min_share
     # Once the required share is reached, the remaining records are not gaps.
     return Outcome(ratio, key, {"good": good, "total": total, **args}, findings if ratio < ONE else [])
 
@@ -47,7 +50,11 @@ class Context:
     # Records of a section grouped by their ``kind``, built on first use: most filters select one
     # kind of meeting or activity, and scanning every record for each of 47 indicators dominated
     # the engine's time on real-sized files.
-    _by_kind: dict[str, dict[Any, list[Any]]] = field(default_factory=dict)
+    _by_kind: dict[tuple[str, bool], dict[Any, list[Any]]] = field(default_factory=dict)
+    # A section's records (in the period when dated), and the values checks derive from the
+    # evidence alone (a coverage check's units), each built once per school.
+    _sections: dict[tuple[str, bool], list[Any] | None] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     # The first and last day that count: the period, cut at the audit date if earlier.
     start: dt.date = dt.date.min
@@ -194,39 +201,123 @@ def matches(record: Any, where: Where, ctx: Context) -> bool:
     return all(_cond_ok(resolve(record, key, ctx), cond) for key, cond in where.items())
 
 
-def _of_kind(ctx: Context, name: str, records: list[Any], kind: Scalar) -> list[Any]:
-    index = ctx._by_kind.get(name)
-    if index is None:
-        index = {}
-        for r in records:
-            index.setdefault(resolve(r, "kind", ctx), []).append(r)
-        ctx._by_kind[name] = index
-    return index.get(kind, [])
+_Plans = dict[int, tuple[Any, Any]]
+_PLANS: _Plans = {}
+_MAX_PLANS = 4096
+P = TypeVar("P")
+
+
+def planned(obj: Any, build: Callable[[Any], P]) -> P:
+    """What ``build`` makes of a long-lived catalog object (a predicate, a filter, a spec), made once.
+
+    Keyed by identity: the entry keeps ``obj`` alive, so its id cannot be reused by another object
+    while the entry exists; the table is emptied when it grows past what a few catalogs need.
+    """
+    entry = _PLANS.get(id(obj))
+    if entry is None or entry[0] is not obj:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        entry = (obj, build(obj))
+        _PLANS[id(obj)] = entry
+    return entry[1]
+
+
+Getter = Callable[[Any, Context], Any]
+
+
+def getter(path: str) -> Getter:
+    """:func:`resolve` for one path, with the one-field case of a record model made direct."""
+    if len(_parts(path)) == 1 and path not in REF_FIELDS:
+        def get_field(record: Any, ctx: Context) -> Any:
+            if isinstance(record, dict):
+                return resolve(record, path, ctx)
+            return getattr(record, path, None)
+        return get_field
+
+    def get_path(record: Any, ctx: Context) -> Any:
+        return resolve(record, path, ctx)
+    return get_path
+
+
+Matcher = Callable[[Any, Context], bool]
+
+
+def compile_where(where: Where) -> Matcher | None:
+    """:func:`matches` for one filter (``None``: every record matches)."""
+    tests = tuple((getter(key), cond) for key, cond in where.items())
+    if not tests:
+        return None
+
+    def match(record: Any, ctx: Context) -> bool:
+        for get, cond in tests:
+            if not _cond_ok(get(record, ctx), cond):
+                return False
+        return True
+    return match
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    kind: Any  # a ``kind`` value looked up in the section's index, or None
+    kinds: frozenset[Any] | None  # ``kind: {in: [...]}``
+    rest: Matcher | None  # the other conditions
 
 
 def _only_in(cond: Condition) -> bool:
     return all(v is None for v in (cond.equals, cond.not_in, cond.contains, cond.min, cond.max, cond.gt, cond.lt))
 
 
-def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
-    """Records of a section that match ``where`` (and, if ``dated``, fall in the period)."""
-    records = collection(ctx, name)
-    if records is None:
-        return None
+def _filter(where: Where) -> _Filter:
     kind = where.get("kind")
     if kind is not None and not isinstance(kind, Condition):
         # Same result as testing ``kind == value`` on every record, in the same order.
-        records = _of_kind(ctx, name, records, kind)
-        where = {k: v for k, v in where.items() if k != "kind"}
-    elif isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
+        return _Filter(kind, None, compile_where({k: v for k, v in where.items() if k != "kind"}))
+    if isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
         # ``kind: {in: [...]}``: a set lookup per record instead of the generic condition.
-        wanted = set(kind.in_)
+        return _Filter(None, frozenset(kind.in_), compile_where({k: v for k, v in where.items() if k != "kind"}))
+    return _Filter(None, None, compile_where(where))
+
+
+def _section(ctx: Context, name: str, dated: bool) -> list[Any] | None:
+    key = (name, dated)
+    if key in ctx._sections:
+        return ctx._sections[key]
+    records = collection(ctx, name)
+    if records is not None and dated:
+        records = [r for r in records if ctx.in_period(getattr(r, "date", None))]
+    ctx._sections[key] = records
+    return records
+
+
+def _of_kind(ctx: Context, name: str, dated: bool, records: list[Any], kind: Scalar) -> list[Any]:
+    index = ctx._by_kind.get((name, dated))
+    if index is None:
+        index = {}
+        for r in records:
+            index.setdefault(resolve(r, "kind", ctx), []).append(r)
+        ctx._by_kind[(name, dated)] = index
+    return index.get(kind, [])
+
+
+def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
+    """Records of a section that match ``where`` (and, if ``dated``, fall in the period).
+
+    The filters are pure, so the period is applied first, once per section and school, and each
+    ``where`` is compiled once (:func:`planned`); the records come in the section's order.
+    """
+    records = _section(ctx, name, dated)
+    if records is None:
+        return None
+    if not where:
+        return list(records)
+    plan = planned(where, _filter)
+    if plan.kind is not None:
+        records = _of_kind(ctx, name, dated, records, plan.kind)
+    elif plan.kinds is not None:
+        wanted = plan.kinds
         records = [r for r in records if getattr(r, "kind", None) in wanted]
-        where = {k: v for k, v in where.items() if k != "kind"}
-    out = [r for r in records if matches(r, where, ctx)] if where else list(records)
-    if dated:
-        out = [r for r in out if ctx.in_period(getattr(r, "date", None))]
-    return out
+    rest = plan.rest
+    return [r for r in records if rest(r, ctx)] if rest is not None else list(records)
 
 
 class Table(BaseModel):
@@ -395,6 +486,62 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     if pred.not_before_end and value < ctx.end:
         return False
     return True
+
+
+def _value_tests(pred: Predicate) -> tuple[Callable[[Any, Context], bool], ...]:
+    """The comparisons of a predicate that read only its value, each true when the value fails."""
+    tests: list[Callable[[Any, Context], bool]] = []
+    equals, in_, low, high, lt, contains = pred.equals, pred.in_, pred.min, pred.max, pred.lt, pred.contains
+    if equals is not None:
+        tests.append(lambda v, ctx: bool(v != equals))
+    if in_ is not None:
+        tests.append(lambda v, ctx: v not in in_)
+    if low is not None:
+        tests.append(lambda v, ctx: bool(v < low))
+    if high is not None:
+        tests.append(lambda v, ctx: bool(v > high))
+    if lt is not None:
+        tests.append(lambda v, ctx: bool(v >= lt))
+    if contains is not None:
+        tests.append(lambda v, ctx: contains not in v)
+    if pred.not_after_end:
+        tests.append(lambda v, ctx: bool(v > ctx.end))
+    if pred.not_before_end:
+        tests.append(lambda v, ctx: bool(v < ctx.end))
+    return tuple(tests)
+
+
+def compile_predicate(pred: Predicate) -> Callable[[Any, Context], bool]:
+    """:func:`check_predicate` for one predicate, doing only the comparisons it sets.
+
+    A predicate that reads other fields of the record (due dates, shares, tables, ``after``)
+    keeps the general function.
+    """
+    if (pred.unless_missing is not None or pred.within is not None or pred.not_before is not None
+            or pred.every is not None or pred.share_of is not None or pred.min_from_table is not None
+            or pred.after is not None or pred.more_than_half_of is not None):
+        def general(record: Any, ctx: Context) -> bool:
+            return check_predicate(record, pred, ctx)
+        return general
+    get = getter(pred.field)
+    optional = pred.optional
+    tests = _value_tests(pred)
+    if not tests:
+        def present(record: Any, ctx: Context) -> bool:
+            return get(record, ctx) is not None or optional
+        return present
+
+    def check(record: Any, ctx: Context) -> bool:
+        value = get(record, ctx)
+        if value is None:
+            return optional
+        if isinstance(value, Meeting):
+            value = value.date
+        for fails in tests:
+            if fails(value, ctx):
+                return False
+        return True
+    return check
 
 
 def record_label(record: Any) -> str:

@@ -138,7 +138,11 @@ def check_coverage(spec: CoverageSpec, evidence: Evidence, ctx: Context) -> Outc
     records = select(ctx, spec.collection, spec.where, True)
     if records is None:
         return missing_section(spec.collection)
-    spans = units(ctx, spec.unit, set(spec.exempt_months))
+    key = ("units", spec.unit, tuple(sorted(set(spec.exempt_months))))
+    spans = ctx.memo.get(key)
+    if spans is None:
+        # the same units for every coverage check of the school with this unit and these exemptions
+        spans = ctx.memo[key] = units(ctx, spec.unit, set(spec.exempt_months))
     if not spans:
         return Outcome(ONE, "detail_no_units", {"unit": spec.unit}, applicable=False)
     if spec.per_group:
