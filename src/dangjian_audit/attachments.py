@@ -72,6 +72,8 @@ def iter_attachments(model: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tu
     """Every attachment in the evidence with its model location, in file order."""
     for name in _attachment_fields(type(model)):
         value = getattr(model, name)
+        if not value:
+            continue  # None or an empty list: nothing cited (a model is never falsy)
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             here = (*loc, name, index) if isinstance(value, list) else (*loc, name)

@@ -51,10 +51,8 @@ class Context:
     # kind of meeting or activity, and scanning every record for each of 47 indicators dominated
     # the engine's time on real-sized files.
     _by_kind: dict[tuple[str, bool], dict[Any, list[Any]]] = field(default_factory=dict)
-    # A section's records (in the period when dated), and the values checks derive from the
-    # evidence alone (a coverage check's units), each built once per school.
+    # A section's records (in the period when dated), built once per school.
     _sections: dict[tuple[str, bool], list[Any] | None] = field(default_factory=dict)
-    memo: dict[Any, Any] = field(default_factory=dict)
 
     # The first and last day that count: the period, cut at the audit date if earlier.
     start: dt.date = dt.date.min
@@ -242,15 +240,53 @@ def getter(path: str) -> Getter:
 Matcher = Callable[[Any, Context], bool]
 
 
+def _condition(cond: Scalar | Condition) -> Callable[[Any], bool]:
+    """:func:`_cond_ok` for one condition, doing only the comparisons it sets."""
+    if not isinstance(cond, Condition):
+        return lambda value: bool(value == cond)
+    tests: list[Callable[[Any], bool]] = []  # each true when the value fails
+    equals, in_, not_in, contains = cond.equals, cond.in_, cond.not_in, cond.contains
+    if equals is not None:
+        tests.append(lambda v: bool(v != equals))
+    if in_ is not None:
+        tests.append(lambda v: v not in in_)
+    if not_in is not None:
+        tests.append(lambda v: v in not_in)
+    if contains is not None:
+        tests.append(lambda v: v is None or contains not in v)
+    if cond.min is not None:
+        low = exact_line(cond.min)
+        tests.append(lambda v: v is None or bool(v < low))
+    if cond.max is not None:
+        high = exact_line(cond.max)
+        tests.append(lambda v: v is None or bool(v > high))
+    if cond.gt is not None:
+        gt = exact_line(cond.gt)
+        tests.append(lambda v: v is None or bool(v <= gt))
+    if cond.lt is not None:
+        lt = exact_line(cond.lt)
+        tests.append(lambda v: v is None or bool(v >= lt))
+    if len(tests) == 1:
+        fails = tests[0]
+        return lambda value: not fails(value)
+    return lambda value: not any(fails(value) for fails in tests)
+
+
 def compile_where(where: Where) -> Matcher | None:
     """:func:`matches` for one filter (``None``: every record matches)."""
-    tests = tuple((getter(key), cond) for key, cond in where.items())
+    tests = tuple((getter(key), _condition(cond)) for key, cond in where.items())
     if not tests:
         return None
+    if len(tests) == 1:
+        (get, ok), = tests
+
+        def match_one(record: Any, ctx: Context) -> bool:
+            return ok(get(record, ctx))
+        return match_one
 
     def match(record: Any, ctx: Context) -> bool:
-        for get, cond in tests:
-            if not _cond_ok(get(record, ctx), cond):
+        for get, ok in tests:
+            if not ok(get(record, ctx)):
                 return False
         return True
     return match
@@ -488,19 +524,28 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     return True
 
 
+def exact_line(line: Fraction) -> int | Fraction:
+    """A whole line as an int: comparing a float with an int is as exact as with a Fraction, and
+    does not build a Fraction from the float each time."""
+    return line.numerator if line.denominator == 1 else line
+
+
 def _value_tests(pred: Predicate) -> tuple[Callable[[Any, Context], bool], ...]:
     """The comparisons of a predicate that read only its value, each true when the value fails."""
     tests: list[Callable[[Any, Context], bool]] = []
-    equals, in_, low, high, lt, contains = pred.equals, pred.in_, pred.min, pred.max, pred.lt, pred.contains
+    equals, in_, contains = pred.equals, pred.in_, pred.contains
     if equals is not None:
         tests.append(lambda v, ctx: bool(v != equals))
     if in_ is not None:
         tests.append(lambda v, ctx: v not in in_)
-    if low is not None:
+    if pred.min is not None:
+        low = exact_line(pred.min)
         tests.append(lambda v, ctx: bool(v < low))
-    if high is not None:
+    if pred.max is not None:
+        high = exact_line(pred.max)
         tests.append(lambda v, ctx: bool(v > high))
-    if lt is not None:
+    if pred.lt is not None:
+        lt = exact_line(pred.lt)
         tests.append(lambda v, ctx: bool(v >= lt))
     if contains is not None:
         tests.append(lambda v, ctx: contains not in v)
@@ -530,6 +575,17 @@ def compile_predicate(pred: Predicate) -> Callable[[Any, Context], bool]:
         def present(record: Any, ctx: Context) -> bool:
             return get(record, ctx) is not None or optional
         return present
+    if len(tests) == 1:
+        fails = tests[0]
+
+        def check_one(record: Any, ctx: Context) -> bool:
+            value = get(record, ctx)
+            if value is None:
+                return optional
+            if isinstance(value, Meeting):
+                value = value.date
+            return not fails(value, ctx)
+        return check_one
 
     def check(record: Any, ctx: Context) -> bool:
         value = get(record, ctx)
