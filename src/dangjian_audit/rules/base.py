@@ -330,7 +330,8 @@ def _of_kind(ctx: Context, name: str, dated: bool, records: list[Any], kind: Sca
     if index is None:
         index = {}
         for r in records:
-            index.setdefault(resolve(r, "kind", ctx), []).append(r)
+            key = resolve(r, "kind", ctx) if isinstance(r, dict) else getattr(r, "kind", None)
+            index.setdefault(key, []).append(r)
         ctx._by_kind[(name, dated)] = index
     return index.get(kind, [])
 
@@ -571,6 +572,14 @@ def compile_predicate(pred: Predicate) -> Callable[[Any, Context], bool]:
     get = getter(pred.field)
     optional = pred.optional
     tests = _value_tests(pred)
+    name = pred.field
+    # A field of the record itself (most predicates): read in place, one call fewer per record.
+    direct = len(_parts(name)) == 1 and name not in REF_FIELDS
+    if not tests and direct:
+        def field_present(record: Any, ctx: Context) -> bool:
+            value = resolve(record, name, ctx) if isinstance(record, dict) else getattr(record, name, None)
+            return value is not None or optional
+        return field_present
     if not tests:
         def present(record: Any, ctx: Context) -> bool:
             return get(record, ctx) is not None or optional
@@ -579,7 +588,10 @@ def compile_predicate(pred: Predicate) -> Callable[[Any, Context], bool]:
         fails = tests[0]
 
         def check_one(record: Any, ctx: Context) -> bool:
-            value = get(record, ctx)
+            if direct and not isinstance(record, dict):
+                value = getattr(record, name, None)
+            else:
+                value = resolve(record, name, ctx)
             if value is None:
                 return optional
             if isinstance(value, Meeting):
