@@ -51,6 +51,7 @@ class Context:
     # kind of meeting or activity, and scanning every record for each of 47 indicators dominated
     # the engine's time on real-sized files.
     _by_kind: dict[tuple[str, bool], dict[Any, list[Any]]] = field(default_factory=dict)
+    _kind_positions: dict[tuple[str, bool], dict[Any, list[int]]] = field(default_factory=dict)
     # A section's records (in the period when dated), built once per school.
     _sections: dict[tuple[str, bool], list[Any] | None] = field(default_factory=dict)
 
@@ -297,6 +298,11 @@ class _Filter:
     kind: Any  # a ``kind`` value looked up in the section's index, or None
     kinds: frozenset[Any] | None  # ``kind: {in: [...]}``
     rest: Matcher | None  # the other conditions
+    # The other conditions when they are one test of a field of the record itself, with a
+    # value (``equals``) or a list of values (``one_of``): a comprehension instead of calls.
+    field: str | None = None
+    equals: Any = None
+    one_of: list[Scalar] | None = None
 
 
 def _only_in(cond: Condition) -> bool:
@@ -304,14 +310,25 @@ def _only_in(cond: Condition) -> bool:
 
 
 def _filter(where: Where) -> _Filter:
-    kind = where.get("kind")
-    if kind is not None and not isinstance(kind, Condition):
+    wanted = where.get("kind")
+    kind: Any = None
+    kinds = None
+    if wanted is not None and not isinstance(wanted, Condition):
         # Same result as testing ``kind == value`` on every record, in the same order.
-        return _Filter(kind, None, compile_where({k: v for k, v in where.items() if k != "kind"}))
-    if isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
-        # ``kind: {in: [...]}``: a set lookup per record instead of the generic condition.
-        return _Filter(None, frozenset(kind.in_), compile_where({k: v for k, v in where.items() if k != "kind"}))
-    return _Filter(None, None, compile_where(where))
+        kind, rest = wanted, {k: v for k, v in where.items() if k != "kind"}
+    elif isinstance(wanted, Condition) and wanted.in_ is not None and _only_in(wanted):
+        # ``kind: {in: [...]}``: set lookups in the section's index instead of the generic condition.
+        kinds, rest = frozenset(wanted.in_), {k: v for k, v in where.items() if k != "kind"}
+    else:
+        rest = where
+    if len(rest) == 1:
+        (name, cond), = rest.items()
+        if len(_parts(name)) == 1 and name not in REF_FIELDS:
+            if not isinstance(cond, Condition):
+                return _Filter(kind, kinds, None, name, cond)
+            if cond.in_ is not None and _only_in(cond):
+                return _Filter(kind, kinds, None, name, None, cond.in_)
+    return _Filter(kind, kinds, compile_where(rest))
 
 
 def _section(ctx: Context, name: str, dated: bool) -> list[Any] | None:
@@ -336,6 +353,20 @@ def _of_kind(ctx: Context, name: str, dated: bool, records: list[Any], kind: Sca
     return index.get(kind, [])
 
 
+def _of_kinds(ctx: Context, name: str, dated: bool, records: list[Any], kinds: frozenset[Any]) -> list[Any]:
+    """The records whose ``kind`` attribute is one of ``kinds``, in the section's order."""
+    index = ctx._kind_positions.get((name, dated))
+    if index is None:
+        index = {}
+        for i, r in enumerate(records):
+            index.setdefault(getattr(r, "kind", None), []).append(i)
+        ctx._kind_positions[(name, dated)] = index
+    found = [index[k] for k in kinds if k in index]
+    if len(found) == 1:
+        return [records[i] for i in found[0]]
+    return [records[i] for i in sorted(i for positions in found for i in positions)]
+
+
 def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
     """Records of a section that match ``where`` (and, if ``dated``, fall in the period).
 
@@ -351,10 +382,22 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
     if plan.kind is not None:
         records = _of_kind(ctx, name, dated, records, plan.kind)
     elif plan.kinds is not None:
-        wanted = plan.kinds
-        records = [r for r in records if getattr(r, "kind", None) in wanted]
-    rest = plan.rest
-    return [r for r in records if rest(r, ctx)] if rest is not None else list(records)
+        records = _of_kinds(ctx, name, dated, records, plan.kinds)
+    if plan.rest is not None:
+        rest = plan.rest
+        return [r for r in records if rest(r, ctx)]
+    field = plan.field
+    if field is None:
+        return list(records)
+    # _cond_ok of one condition on a field, written out: the record's own attribute, or the
+    # key of a mapping (as resolve reads it)
+    if plan.one_of is not None:
+        one_of = plan.one_of
+        return [r for r in records
+                if (resolve(r, field, ctx) if isinstance(r, dict) else getattr(r, field, None)) in one_of]
+    equals = plan.equals
+    return [r for r in records
+            if (resolve(r, field, ctx) if isinstance(r, dict) else getattr(r, field, None)) == equals]
 
 
 class Table(BaseModel):
