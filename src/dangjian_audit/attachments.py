@@ -79,8 +79,16 @@ def iter_attachments(model: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tu
             here = (*loc, name, index) if isinstance(value, list) else (*loc, name)
             if isinstance(item, Attachment):
                 yield here, item
-            elif isinstance(item, BaseModel):
+            elif isinstance(item, BaseModel) and _cites(item):
                 yield from iter_attachments(item, here)
+
+
+def _cites(model: BaseModel) -> bool:
+    """Whether any field of ``model`` that can hold attachments holds something (most records cite no file)."""
+    for name in _attachment_fields(type(model)):
+        if getattr(model, name):
+            return True
+    return False
 
 
 def sha256_file(path: Path) -> str:
