@@ -102,8 +102,13 @@ def _evaluate_one(ci: CompiledIndicator, evidence: Evidence, ctx: Context) -> Ev
     elif all_met:
         ratio = ONE  # the weighted mean of ones, without the Fraction arithmetic
     else:
-        weight = sum(w for _, w in applicable)
-        ratio = sum((o.ratio * w for o, w in applicable), ZERO) / weight
+        # sum(ratio × weight) / Σ weight, in integers and reduced once: the same Fraction
+        num, den, weight = 0, 1, 0
+        for o, w in applicable:
+            r = o.ratio
+            num, den = num * r.denominator + r.numerator * w * den, den * r.denominator
+            weight += w
+        ratio = Fraction(num, den * weight)
     status = "met" if ratio == 1 else ("not_met" if ratio == 0 else "partial")
     return Evaluation(ci, status, ratio, outcomes, findings, veto)
 

@@ -53,7 +53,8 @@ def check_count(spec: CountSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return missing_section(spec.collection)
     n = len(records)
     findings = [] if n >= spec.min else [Finding("count_short", {"found": n, "required": spec.min})]
-    return Outcome(min(ONE, Fraction(n, spec.min)), "detail_count", {"found": n, "required": spec.min}, findings)
+    ratio = ONE if n >= spec.min else Fraction(n, spec.min)
+    return Outcome(ratio, "detail_count", {"found": n, "required": spec.min}, findings)
 
 
 class CoverageSpec(Spec):
