@@ -24,7 +24,9 @@ def main() -> None:
     gc.disable()
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from dangjian_audit.cli import main as cli_main
+    from dangjian_audit.cli import register
 
+    register(sys.argv[1:])  # the command's modules, loaded while the collector is paused
     gc.freeze()
     gc.enable()
     try:

@@ -34,7 +34,7 @@ TABLE = "dangjian-audit"
 class ProjectConfig(BaseModel):
     """Defaults for the command-line options; ``None`` means "not set here"."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     lang: Literal["zh", "en"] | None = None
     profile: str | None = None

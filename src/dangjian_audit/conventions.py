@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -69,6 +68,8 @@ def stdin_files(files: Sequence[Path]) -> Iterator[list[tuple[Path, str]]]:
         for f in files:
             if str(f) == STDIO:
                 data = sys.stdin.buffer.read()
+                import tempfile
+
                 handle, name = tempfile.mkstemp(prefix="dangjian-audit-stdin-", suffix=".yaml")
                 with os.fdopen(handle, "wb") as fh:
                     fh.write(data)

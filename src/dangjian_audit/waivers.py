@@ -56,7 +56,7 @@ WAIVABLE = ("partial", "not_met", "insufficient_evidence", "awaiting_inspector")
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class WaiverEntry(_Model):

@@ -5,8 +5,6 @@ Reporters read these as parts of :class:`~dangjian_audit.models.result.SchoolRep
 and :mod:`dangjian_audit.waivers` the waiver audit trail.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from dataclasses import dataclass
 from typing import Literal

@@ -5,8 +5,6 @@ English). Check parameters are validated per kind by the models in
 :mod:`dangjian_audit.rules`, so a bad catalog entry fails at load time.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -96,7 +94,7 @@ class Planning(Model):
     owners: list[Owner] = Field(default_factory=_default_owners, min_length=1)
 
     @model_validator(mode="after")
-    def _complete(self) -> Planning:
+    def _complete(self) -> "Planning":
         if sorted(e.id for e in self.efforts) != ["high", "low", "medium"]:
             raise PydanticCustomError("efforts_incomplete", "efforts must list low, medium and high once each")
         if self.default_owner not in {o.id for o in self.owners}:
@@ -145,7 +143,7 @@ class Scoring(Model):
         return sorted(self.levels, key=lambda lv: lv.min)
 
     @model_validator(mode="after")
-    def _lines(self) -> Scoring:
+    def _lines(self) -> "Scoring":
         # every total must get a grade, and a higher grade or level needs a higher line
         if min(g.min for g in self.grades) != 0:
             raise PydanticCustomError("grades_no_floor", "one grade must start at 0")

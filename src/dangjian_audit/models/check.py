@@ -6,8 +6,6 @@ entry against the union of those subclasses (discriminated on ``kind``) and chec
 :class:`Read` against the evidence model, so a misspelt path fails when the catalog loads.
 """
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction

@@ -212,6 +212,11 @@ class CheckRun(Frozen):
 
 
 def _complete_report_model() -> None:
+    # The parts first: report assembly validates each on its own, and a built part's schema is then reused
+    # by the models that hold it instead of being generated again inside each of them.
+    for part in (Location, FindingOut, BasisOut, IndicatorResult, DimensionResult, Named, CatalogRef, SchoolRef,
+                 PeriodRef):
+        part.model_rebuild(force=True)
     # The year-on-year parts build on the models above; importing them rebuilds SchoolReport (either import order).
     import dangjian_audit.models.baseline  # noqa: F401
 

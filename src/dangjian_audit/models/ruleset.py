@@ -1,7 +1,5 @@
 """A catalog compiled for evaluation: a profile applied and every check's parameters validated."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 from typing import Any
 

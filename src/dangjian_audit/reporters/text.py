@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING
 
 from dangjian_audit.formatting import num, points
 from dangjian_audit.i18n import Messages
-from dangjian_audit.models.county import SHORTFALL
 from dangjian_audit.models.result import STATUS_KINDS, CheckRun, InvalidFile, SchoolReport
-from dangjian_audit.reporters._county import SHOWN_SCHOOLS, duplicate_note
 from dangjian_audit.reporters.base import Format, RenderOptions
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-from dangjian_audit.models.county import CountySummary
+    from dangjian_audit.models.county import CountySummary
 
 MAX_GAPS = 20
 
@@ -144,6 +142,9 @@ def county_text(s: CountySummary, msgs: Messages, color: bool = False, width: in
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
+
+    from dangjian_audit.models.county import SHORTFALL
+    from dangjian_audit.reporters._county import SHOWN_SCHOOLS, duplicate_note
 
     ui = msgs.ui
     buffer = io.StringIO()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dangjian_audit.models.county import CountySummary
+from typing import TYPE_CHECKING
+
 from dangjian_audit.reporters.base import Format, RenderOptions
+
+if TYPE_CHECKING:
+    from dangjian_audit.models.county import CountySummary
 
 
 def _county(summary: CountySummary, opts: RenderOptions) -> bytes:

@@ -7,8 +7,6 @@ discriminated on ``kind``. Adding a kind is one module here (plus its messages i
 and that every kind the catalog uses exists.
 """
 
-from __future__ import annotations
-
 import importlib
 import pkgutil
 from typing import Annotated, Any, Union

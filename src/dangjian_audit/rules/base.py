@@ -5,8 +5,6 @@ clock (``context.as_of`` is the audit date) and no user-facing wording (finding
 texts are message keys, or catalog texts carried by the spec).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import typing
 from collections.abc import Callable, Iterator
@@ -62,7 +60,7 @@ class Context:
     indicator: str = ""
 
     @classmethod
-    def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> Context:
+    def build(cls, evidence: Evidence, as_of: dt.date, settings: dict[str, Any]) -> "Context":
         by_id = {m.id: m for m in evidence.meetings or ()}
         return cls(as_of=as_of, settings=settings, evidence=evidence, meetings_by_id=by_id,
                    start=evidence.period.start, end=min(evidence.period.end, as_of))
@@ -403,7 +401,7 @@ def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | No
 class Table(BaseModel):
     """A line that depends on another field of the record: ``table[record.<key>]``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     key: str
     table: dict[str, Ratio]
@@ -412,7 +410,7 @@ class Table(BaseModel):
 class Due(BaseModel):
     """A date a step falls due: ``from`` plus ``months`` (plus the months in ``extra_months``)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     from_: str = Field(alias="from")
     months: Annotated[int, Field(ge=0)]
@@ -423,7 +421,7 @@ class Every(BaseModel):
     """A count that must keep pace with time: one per ``months`` from ``from`` until ``to``
     (or the last day that counts), e.g. an activist reviewed every six months."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     from_: str = Field(alias="from")
     to: str | None = None

@@ -1,8 +1,6 @@
 """Check kinds that count dated records: ``count`` per period and ``coverage`` of months, quarters,
 half-years, terms (the evidence's term dates; half-years when none are given) or school weeks."""
 
-from __future__ import annotations
-
 import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator

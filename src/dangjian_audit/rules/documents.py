@@ -1,7 +1,5 @@
 """Check kind ``document``: required documents present, current, approved and with their clauses."""
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction

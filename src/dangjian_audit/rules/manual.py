@@ -1,7 +1,5 @@
 """Check kind ``manual``: left to the inspector; the evidence file may carry the verdict."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import ClassVar, Literal

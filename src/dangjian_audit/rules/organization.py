@@ -5,8 +5,6 @@ roles) and the 2018 opinions on grassroots terms (term length, extension ≤ 1 y
 turnout ≥ 4/5); all are parameters so a profile can change them.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from collections.abc import Iterator
 from fractions import Fraction

@@ -5,8 +5,6 @@ cleanly and then report *insufficient evidence* or crash mid-audit; here it is a
 error with its position, before any evidence is read.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import types
 import typing

@@ -1,8 +1,6 @@
 """Check kinds over lists of records: ``records`` (every record meets its predicates),
 ``quorum`` (attendance lines) and ``absent`` (nothing of a kind may exist, e.g. veto incidents)."""
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any, ClassVar, Literal

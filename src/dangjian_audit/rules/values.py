@@ -1,7 +1,5 @@
 """Check kind ``value``: one number, flag or ratio in the evidence compared with a line."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import ClassVar, Literal
