@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,13 @@ def test_batch_formats_on_stdout_hold_no_raw_characters(county: Path, fmt: str) 
     result = _batch(county, "--format", fmt)
     assert result.exit_code == 3
     assert not RAW.search(result.stdout), RAW.findall(result.stdout)
+
+
+def test_every_refused_evidence_character_is_unprintable() -> None:
+    # the evidence text validator searches only texts that str.isprintable() rejects
+    from dangjian_audit.models.evidence import _FORBIDDEN_LINE, _FORBIDDEN_MULTILINE
+
+    refused = [c for c in map(chr, range(sys.maxunicode + 1))
+               if _FORBIDDEN_LINE.search(c) or _FORBIDDEN_MULTILINE.search(c)]
+    assert len(refused) > 60
+    assert [f"U+{ord(c):04X}" for c in refused if c.isprintable()] == []

@@ -17,10 +17,12 @@ attachment mapping gets its ``sha256`` value replaced, or a ``sha256`` key added
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import stat
 import tempfile
+import typing
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,17 +47,48 @@ def yaml_place(text: str, display: str) -> Place:
     return place
 
 
+def _may_hold(annotation: Any, seen: set[type[BaseModel]]) -> bool:
+    """Whether a value of this annotation can be or contain an :class:`Attachment`."""
+    if annotation is Any or annotation is object:
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if issubclass(annotation, Attachment):
+            return True
+        if annotation in seen:
+            return False
+        seen.add(annotation)
+        return any(_may_hold(f.annotation, seen) for f in annotation.model_fields.values())
+    return any(_may_hold(arg, seen) for arg in typing.get_args(annotation))
+
+
+@functools.cache
+def _attachment_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of ``cls`` that can hold attachments: the walk skips the rest (a school's evidence
+    has thousands of values and a handful of fields that can cite a file)."""
+    return tuple(name for name, info in cls.model_fields.items() if _may_hold(info.annotation, {cls}))
+
+
 def iter_attachments(model: BaseModel, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Attachment]]:
     """Every attachment in the evidence with its model location, in file order."""
-    for name in type(model).model_fields:
+    for name in _attachment_fields(type(model)):
         value = getattr(model, name)
+        if not value:
+            continue  # None or an empty list: nothing cited (a model is never falsy)
         items = value if isinstance(value, list) else [value]
         for index, item in enumerate(items):
             here = (*loc, name, index) if isinstance(value, list) else (*loc, name)
             if isinstance(item, Attachment):
                 yield here, item
-            elif isinstance(item, BaseModel):
+            elif isinstance(item, BaseModel) and _cites(item):
                 yield from iter_attachments(item, here)
+
+
+def _cites(model: BaseModel) -> bool:
+    """Whether any field of ``model`` that can hold attachments holds something (most records cite no file)."""
+    for name in _attachment_fields(type(model)):
+        if getattr(model, name):
+            return True
+    return False
 
 
 def sha256_file(path: Path) -> str:

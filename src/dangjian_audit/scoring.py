@@ -13,6 +13,8 @@ from dangjian_audit.models.ruleset import Ruleset
 
 
 def times(points: Decimal, ratio: Fraction) -> Decimal:
+    if ratio == 1:
+        return q(points)  # points × 1 / 1 is exactly the points
     return q(points * Decimal(ratio.numerator) / Decimal(ratio.denominator))
 
 
@@ -52,8 +54,11 @@ def indicator_points(ev: Evaluation) -> Decimal:
 def score(ruleset: Ruleset, evaluations: list[Evaluation]) -> Score:
     points = {ev.compiled.indicator.id: indicator_points(ev) for ev in evaluations}
     dims: list[DimensionScore] = []
+    by_dimension: dict[str, list[Evaluation]] = {}
+    for ev in evaluations:
+        by_dimension.setdefault(ev.compiled.indicator.dimension, []).append(ev)
     for dim in ruleset.catalog.header.dimensions:
-        mine = [ev for ev in evaluations if ev.compiled.indicator.dimension == dim.id]
+        mine = by_dimension.get(dim.id, [])
         # A waived indicator (waivers.py) leaves the denominator exactly like a not-applicable one.
         applicable = [ev for ev in mine if ev.status not in ("not_applicable", "waived")]
         awarded = sum((points[ev.compiled.indicator.id] for ev in applicable), Decimal(0))

@@ -45,7 +45,9 @@ _FORBIDDEN_LINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u2
 
 def _refuse_controls(pattern: re.Pattern[str]) -> Any:
     def check(value: str) -> str:
-        found = pattern.search(value)
+        # Every character the patterns refuse is a control, format or separator character, which
+        # str.isprintable() also refuses: a printable text (most are) needs no search.
+        found = None if value.isprintable() else pattern.search(value)
         if found is not None:
             raise PydanticCustomError(
                 "control_character", "control or bidi character {char} at character {position}",
@@ -109,6 +111,8 @@ def _suggest(match: re.Match[str] | None) -> str | None:
 
 def _day(value: Any) -> Any:
     """Dates stay lax for YAML timestamps and quoted ISO text; spreadsheet habits get their own advice."""
+    if type(value) is dt.date:
+        return value  # a YAML date, the usual case
     if isinstance(value, bool):
         raise PydanticCustomError("date_type", "a date, not true/false")
     if isinstance(value, int | float):

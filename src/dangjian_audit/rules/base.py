@@ -27,9 +27,12 @@ __all__ = ["ONE", "ZERO", "CheckKind", "Context", "Finding", "Outcome", "Read", 
 def share_outcome(
     good: int, total: int, min_share: Fraction, key: str, findings: list[Finding], **args: Any
 ) -> Outcome:
-    share = Fraction(good, total) if total else ZERO
-    # the share of the requirement met: 7 of 24 against a 30% line is 7/24 ÷ 3/10
-    ratio = ONE if total and share >= min_share else share / min_share
+    if total and good * min_share.denominator >= min_share.numerator * total:
+        ratio = ONE  # share >= min_share, compared in integers
+    else:
+        share = Fraction(good, total) if total else ZERO
+        # the share of the requirement met: 7 of 24 against a 30% line is 7/24 ÷ 3/10
+        ratio = share / min_share
     # Once the required share is reached, the remaining records are not gaps.
     return Outcome(ratio, key, {"good": good, "total": total, **args}, findings if ratio < ONE else [])
 
@@ -45,7 +48,10 @@ class Context:
     # Records of a section grouped by their ``kind``, built on first use: most filters select one
     # kind of meeting or activity, and scanning every record for each of 47 indicators dominated
     # the engine's time on real-sized files.
-    _by_kind: dict[str, dict[Any, list[Any]]] = field(default_factory=dict)
+    _by_kind: dict[tuple[str, bool], dict[Any, list[Any]]] = field(default_factory=dict)
+    _kind_positions: dict[tuple[str, bool], dict[Any, list[int]]] = field(default_factory=dict)
+    # A section's records (in the period when dated), built once per school.
+    _sections: dict[tuple[str, bool], list[Any] | None] = field(default_factory=dict)
 
     # The first and last day that count: the period, cut at the audit date if earlier.
     start: dt.date = dt.date.min
@@ -192,39 +198,204 @@ def matches(record: Any, where: Where, ctx: Context) -> bool:
     return all(_cond_ok(resolve(record, key, ctx), cond) for key, cond in where.items())
 
 
-def _of_kind(ctx: Context, name: str, records: list[Any], kind: Scalar) -> list[Any]:
-    index = ctx._by_kind.get(name)
-    if index is None:
-        index = {}
-        for r in records:
-            index.setdefault(resolve(r, "kind", ctx), []).append(r)
-        ctx._by_kind[name] = index
-    return index.get(kind, [])
+_Plans = dict[int, tuple[Any, Any]]
+_PLANS: _Plans = {}
+_MAX_PLANS = 4096
+P = TypeVar("P")
+
+
+def planned(obj: Any, build: Callable[[Any], P]) -> P:
+    """What ``build`` makes of a long-lived catalog object (a predicate, a filter, a spec), made once.
+
+    Keyed by identity: the entry keeps ``obj`` alive, so its id cannot be reused by another object
+    while the entry exists; the table is emptied when it grows past what a few catalogs need.
+    """
+    entry = _PLANS.get(id(obj))
+    if entry is None or entry[0] is not obj:
+        if len(_PLANS) >= _MAX_PLANS:
+            _PLANS.clear()
+        entry = (obj, build(obj))
+        _PLANS[id(obj)] = entry
+    return entry[1]
+
+
+Getter = Callable[[Any, Context], Any]
+
+
+def getter(path: str) -> Getter:
+    """:func:`resolve` for one path, with the one-field case of a record model made direct."""
+    if len(_parts(path)) == 1 and path not in REF_FIELDS:
+        def get_field(record: Any, ctx: Context) -> Any:
+            if isinstance(record, dict):
+                return resolve(record, path, ctx)
+            return getattr(record, path, None)
+        return get_field
+
+    def get_path(record: Any, ctx: Context) -> Any:
+        return resolve(record, path, ctx)
+    return get_path
+
+
+Matcher = Callable[[Any, Context], bool]
+
+
+def _condition(cond: Scalar | Condition) -> Callable[[Any], bool]:
+    """:func:`_cond_ok` for one condition, doing only the comparisons it sets."""
+    if not isinstance(cond, Condition):
+        return lambda value: bool(value == cond)
+    tests: list[Callable[[Any], bool]] = []  # each true when the value fails
+    equals, in_, not_in, contains = cond.equals, cond.in_, cond.not_in, cond.contains
+    if equals is not None:
+        tests.append(lambda v: bool(v != equals))
+    if in_ is not None:
+        tests.append(lambda v: v not in in_)
+    if not_in is not None:
+        tests.append(lambda v: v in not_in)
+    if contains is not None:
+        tests.append(lambda v: v is None or contains not in v)
+    if cond.min is not None:
+        low = exact_line(cond.min)
+        tests.append(lambda v: v is None or bool(v < low))
+    if cond.max is not None:
+        high = exact_line(cond.max)
+        tests.append(lambda v: v is None or bool(v > high))
+    if cond.gt is not None:
+        gt = exact_line(cond.gt)
+        tests.append(lambda v: v is None or bool(v <= gt))
+    if cond.lt is not None:
+        lt = exact_line(cond.lt)
+        tests.append(lambda v: v is None or bool(v >= lt))
+    if len(tests) == 1:
+        fails = tests[0]
+        return lambda value: not fails(value)
+    return lambda value: not any(fails(value) for fails in tests)
+
+
+def compile_where(where: Where) -> Matcher | None:
+    """:func:`matches` for one filter (``None``: every record matches)."""
+    tests = tuple((getter(key), _condition(cond)) for key, cond in where.items())
+    if not tests:
+        return None
+    if len(tests) == 1:
+        (get, ok), = tests
+
+        def match_one(record: Any, ctx: Context) -> bool:
+            return ok(get(record, ctx))
+        return match_one
+
+    def match(record: Any, ctx: Context) -> bool:
+        for get, ok in tests:
+            if not ok(get(record, ctx)):
+                return False
+        return True
+    return match
+
+
+@dataclass(frozen=True, slots=True)
+class _Filter:
+    kind: Any  # a ``kind`` value looked up in the section's index, or None
+    kinds: frozenset[Any] | None  # ``kind: {in: [...]}``
+    rest: Matcher | None  # the other conditions
+    # The other conditions when they are one test of a field of the record itself, with a
+    # value (``equals``) or a list of values (``one_of``): a comprehension instead of calls.
+    field: str | None = None
+    equals: Any = None
+    one_of: list[Scalar] | None = None
 
 
 def _only_in(cond: Condition) -> bool:
     return all(v is None for v in (cond.equals, cond.not_in, cond.contains, cond.min, cond.max, cond.gt, cond.lt))
 
 
-def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
-    """Records of a section that match ``where`` (and, if ``dated``, fall in the period)."""
+def _filter(where: Where) -> _Filter:
+    wanted = where.get("kind")
+    kind: Any = None
+    kinds = None
+    if wanted is not None and not isinstance(wanted, Condition):
+        # Same result as testing ``kind == value`` on every record, in the same order.
+        kind, rest = wanted, {k: v for k, v in where.items() if k != "kind"}
+    elif isinstance(wanted, Condition) and wanted.in_ is not None and _only_in(wanted):
+        # ``kind: {in: [...]}``: set lookups in the section's index instead of the generic condition.
+        kinds, rest = frozenset(wanted.in_), {k: v for k, v in where.items() if k != "kind"}
+    else:
+        rest = where
+    if len(rest) == 1:
+        (name, cond), = rest.items()
+        if len(_parts(name)) == 1 and name not in REF_FIELDS:
+            if not isinstance(cond, Condition):
+                return _Filter(kind, kinds, None, name, cond)
+            if cond.in_ is not None and _only_in(cond):
+                return _Filter(kind, kinds, None, name, None, cond.in_)
+    return _Filter(kind, kinds, compile_where(rest))
+
+
+def _section(ctx: Context, name: str, dated: bool) -> list[Any] | None:
+    key = (name, dated)
+    if key in ctx._sections:
+        return ctx._sections[key]
     records = collection(ctx, name)
+    if records is not None and dated:
+        records = [r for r in records if ctx.in_period(getattr(r, "date", None))]
+    ctx._sections[key] = records
+    return records
+
+
+def _of_kind(ctx: Context, name: str, dated: bool, records: list[Any], kind: Scalar) -> list[Any]:
+    index = ctx._by_kind.get((name, dated))
+    if index is None:
+        index = {}
+        for r in records:
+            key = resolve(r, "kind", ctx) if isinstance(r, dict) else getattr(r, "kind", None)
+            index.setdefault(key, []).append(r)
+        ctx._by_kind[(name, dated)] = index
+    return index.get(kind, [])
+
+
+def _of_kinds(ctx: Context, name: str, dated: bool, records: list[Any], kinds: frozenset[Any]) -> list[Any]:
+    """The records whose ``kind`` attribute is one of ``kinds``, in the section's order."""
+    index = ctx._kind_positions.get((name, dated))
+    if index is None:
+        index = {}
+        for i, r in enumerate(records):
+            index.setdefault(getattr(r, "kind", None), []).append(i)
+        ctx._kind_positions[(name, dated)] = index
+    found = [index[k] for k in kinds if k in index]
+    if len(found) == 1:
+        return [records[i] for i in found[0]]
+    return [records[i] for i in sorted(i for positions in found for i in positions)]
+
+
+def select(ctx: Context, name: str, where: Where, dated: bool) -> list[Any] | None:
+    """Records of a section that match ``where`` (and, if ``dated``, fall in the period).
+
+    The filters are pure, so the period is applied first, once per section and school, and each
+    ``where`` is compiled once (:func:`planned`); the records come in the section's order.
+    """
+    records = _section(ctx, name, dated)
     if records is None:
         return None
-    kind = where.get("kind")
-    if kind is not None and not isinstance(kind, Condition):
-        # Same result as testing ``kind == value`` on every record, in the same order.
-        records = _of_kind(ctx, name, records, kind)
-        where = {k: v for k, v in where.items() if k != "kind"}
-    elif isinstance(kind, Condition) and kind.in_ is not None and _only_in(kind):
-        # ``kind: {in: [...]}``: a set lookup per record instead of the generic condition.
-        wanted = set(kind.in_)
-        records = [r for r in records if getattr(r, "kind", None) in wanted]
-        where = {k: v for k, v in where.items() if k != "kind"}
-    out = [r for r in records if matches(r, where, ctx)] if where else list(records)
-    if dated:
-        out = [r for r in out if ctx.in_period(getattr(r, "date", None))]
-    return out
+    if not where:
+        return list(records)
+    plan = planned(where, _filter)
+    if plan.kind is not None:
+        records = _of_kind(ctx, name, dated, records, plan.kind)
+    elif plan.kinds is not None:
+        records = _of_kinds(ctx, name, dated, records, plan.kinds)
+    if plan.rest is not None:
+        rest = plan.rest
+        return [r for r in records if rest(r, ctx)]
+    field = plan.field
+    if field is None:
+        return list(records)
+    # _cond_ok of one condition on a field, written out: the record's own attribute, or the
+    # key of a mapping (as resolve reads it)
+    if plan.one_of is not None:
+        one_of = plan.one_of
+        return [r for r in records
+                if (resolve(r, field, ctx) if isinstance(r, dict) else getattr(r, field, None)) in one_of]
+    equals = plan.equals
+    return [r for r in records
+            if (resolve(r, field, ctx) if isinstance(r, dict) else getattr(r, field, None)) == equals]
 
 
 class Table(BaseModel):
@@ -393,6 +564,93 @@ def check_predicate(record: Any, pred: Predicate, ctx: Context) -> bool:
     if pred.not_before_end and value < ctx.end:
         return False
     return True
+
+
+def exact_line(line: Fraction) -> int | Fraction:
+    """A whole line as an int: comparing a float with an int is as exact as with a Fraction, and
+    does not build a Fraction from the float each time."""
+    return line.numerator if line.denominator == 1 else line
+
+
+def _value_tests(pred: Predicate) -> tuple[Callable[[Any, Context], bool], ...]:
+    """The comparisons of a predicate that read only its value, each true when the value fails."""
+    tests: list[Callable[[Any, Context], bool]] = []
+    equals, in_, contains = pred.equals, pred.in_, pred.contains
+    if equals is not None:
+        tests.append(lambda v, ctx: bool(v != equals))
+    if in_ is not None:
+        tests.append(lambda v, ctx: v not in in_)
+    if pred.min is not None:
+        low = exact_line(pred.min)
+        tests.append(lambda v, ctx: bool(v < low))
+    if pred.max is not None:
+        high = exact_line(pred.max)
+        tests.append(lambda v, ctx: bool(v > high))
+    if pred.lt is not None:
+        lt = exact_line(pred.lt)
+        tests.append(lambda v, ctx: bool(v >= lt))
+    if contains is not None:
+        tests.append(lambda v, ctx: contains not in v)
+    if pred.not_after_end:
+        tests.append(lambda v, ctx: bool(v > ctx.end))
+    if pred.not_before_end:
+        tests.append(lambda v, ctx: bool(v < ctx.end))
+    return tuple(tests)
+
+
+def compile_predicate(pred: Predicate) -> Callable[[Any, Context], bool]:
+    """:func:`check_predicate` for one predicate, doing only the comparisons it sets.
+
+    A predicate that reads other fields of the record (due dates, shares, tables, ``after``)
+    keeps the general function.
+    """
+    if (pred.unless_missing is not None or pred.within is not None or pred.not_before is not None
+            or pred.every is not None or pred.share_of is not None or pred.min_from_table is not None
+            or pred.after is not None or pred.more_than_half_of is not None):
+        def general(record: Any, ctx: Context) -> bool:
+            return check_predicate(record, pred, ctx)
+        return general
+    get = getter(pred.field)
+    optional = pred.optional
+    tests = _value_tests(pred)
+    name = pred.field
+    # A field of the record itself (most predicates): read in place, one call fewer per record.
+    direct = len(_parts(name)) == 1 and name not in REF_FIELDS
+    if not tests and direct:
+        def field_present(record: Any, ctx: Context) -> bool:
+            value = resolve(record, name, ctx) if isinstance(record, dict) else getattr(record, name, None)
+            return value is not None or optional
+        return field_present
+    if not tests:
+        def present(record: Any, ctx: Context) -> bool:
+            return get(record, ctx) is not None or optional
+        return present
+    if len(tests) == 1:
+        fails = tests[0]
+
+        def check_one(record: Any, ctx: Context) -> bool:
+            if direct and not isinstance(record, dict):
+                value = getattr(record, name, None)
+            else:
+                value = resolve(record, name, ctx)
+            if value is None:
+                return optional
+            if isinstance(value, Meeting):
+                value = value.date
+            return not fails(value, ctx)
+        return check_one
+
+    def check(record: Any, ctx: Context) -> bool:
+        value = get(record, ctx)
+        if value is None:
+            return optional
+        if isinstance(value, Meeting):
+            value = value.date
+        for fails in tests:
+            if fails(value, ctx):
+                return False
+        return True
+    return check
 
 
 def record_label(record: Any) -> str:

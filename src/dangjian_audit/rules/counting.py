@@ -5,6 +5,7 @@ import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from fractions import Fraction
+from functools import lru_cache
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import Field
@@ -50,7 +51,8 @@ def check_count(spec: CountSpec, evidence: Evidence, ctx: Context) -> Outcome:
         return missing_section(spec.collection)
     n = len(records)
     findings = [] if n >= spec.min else [Finding("count_short", {"found": n, "required": spec.min})]
-    return Outcome(min(ONE, Fraction(n, spec.min)), "detail_count", {"found": n, "required": spec.min}, findings)
+    ratio = ONE if n >= spec.min else Fraction(n, spec.min)
+    return Outcome(ratio, "detail_count", {"found": n, "required": spec.min}, findings)
 
 
 class CoverageSpec(Spec):
@@ -82,35 +84,42 @@ def _month_start(day: dt.date) -> dt.date:
 
 def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.date]]:
     """The complete units of the period up to the audit date, as ``[start, end]`` pairs."""
-    start, end = ctx.start, ctx.end
+    period = ctx.evidence.period
+    terms = tuple((t.start, t.end) for t in period.terms)
+    return list(_units(ctx.start, ctx.end, period.start, period.end, terms, unit, frozenset(exempt)))
+
+
+# Schools of one county share their period and terms: the units are computed once for all of them.
+@lru_cache(maxsize=256)
+def _units(start: dt.date, end: dt.date, first_day: dt.date, last_day: dt.date,
+           terms: tuple[tuple[dt.date, dt.date], ...], unit: str, exempt: frozenset[int]
+           ) -> tuple[tuple[dt.date, dt.date], ...]:
+    """:func:`units` from the dates it depends on: the days that count, the period and its terms."""
     out: list[tuple[dt.date, dt.date]] = []
     if unit == "week":
-        terms = ctx.evidence.period.terms
         monday = start - dt.timedelta(days=start.weekday())
         while monday + dt.timedelta(days=6) <= end:
             sunday = monday + dt.timedelta(days=6)
             if terms:
-                in_term = any(t.start <= monday + dt.timedelta(days=4) and monday <= t.end for t in terms)
+                in_term = any(t_start <= monday + dt.timedelta(days=4) and monday <= t_end for t_start, t_end in terms)
             else:
                 in_term = monday.month not in exempt
             if in_term and monday >= start:
                 out.append((monday, sunday))
             monday += dt.timedelta(days=7)
-        return out
-    terms = ctx.evidence.period.terms
+        return tuple(out)
     if unit == "term":
         if not terms:
-            return units(ctx, "half", exempt)
+            return _units(start, end, first_day, last_day, terms, "half", exempt)
         # A term (每学期) as recorded in the evidence, clipped to the period. A term belongs to the
         # period that holds most of its days: the January tail of an autumn term in a calendar-year
         # period is part of last year's term, not a term of its own that needs its own lessons.
-        first_day, last_day = ctx.evidence.period.start, ctx.evidence.period.end
         spans = []
-        for t in sorted(terms, key=lambda t: t.start):
-            a, b = max(t.start, first_day), min(t.end, last_day)
-            if a <= b and 2 * ((b - a).days + 1) > (t.end - t.start).days + 1:
+        for t_start, t_end in sorted(terms, key=lambda t: t[0]):
+            a, b = max(t_start, first_day), min(t_end, last_day)
+            if a <= b and 2 * ((b - a).days + 1) > (t_end - t_start).days + 1:
                 spans.append((a, b))
-        return [(a, b) for a, b in spans if b <= end]
+        return tuple((a, b) for a, b in spans if b <= end)
     step = {"month": 1, "quarter": 3, "half": 6}[unit]
     cursor = _month_start(start)
     while True:
@@ -118,13 +127,13 @@ def units(ctx: Context, unit: str, exempt: set[int]) -> list[tuple[dt.date, dt.d
         last = nxt - dt.timedelta(days=1)
         if last > end:
             # Once the period is over, its last unit counts even when the period ends mid-unit.
-            if end == ctx.evidence.period.end and cursor <= end and not (unit == "month" and cursor.month in exempt):
+            if end == last_day and cursor <= end and not (unit == "month" and cursor.month in exempt):
                 out.append((cursor, end))
             break
         if not (unit == "month" and cursor.month in exempt):
             out.append((cursor, last))
         cursor = nxt
-    return out
+    return tuple(out)
 
 
 def _label(unit: str, first: dt.date, last: dt.date) -> dict[str, object]:

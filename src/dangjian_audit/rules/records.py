@@ -1,9 +1,9 @@
 """Check kinds over lists of records: ``records`` (every record meets its predicates),
 ``quorum`` (attendance lines) and ``absent`` (nothing of a kind may exist, e.g. veto incidents)."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import Field
 
@@ -22,9 +22,10 @@ from dangjian_audit.rules.base import (
     Share,
     Spec,
     Where,
-    check_predicate,
+    compile_predicate,
     fraction_text,
     missing_section,
+    planned,
     predicate_reads,
     record_label,
     select,
@@ -57,6 +58,10 @@ class RecordsSpec(Spec):
         yield from predicate_reads(self.rules, self.collection)
 
 
+def _compiled_rules(spec: RecordsSpec) -> tuple[tuple[Callable[[Any, Context], bool], Text], ...]:
+    return tuple((compile_predicate(p), p.message) for p in spec.rules)
+
+
 def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcome:
     records = select(ctx, spec.collection, spec.where, spec.dated)
     if records is None and spec.if_missing == "not_applicable":
@@ -70,13 +75,16 @@ def check_records(spec: RecordsSpec, evidence: Evidence, ctx: Context) -> Outcom
                        [Finding("no_records", {"section": spec.collection})])
     good = 0
     findings: list[Finding] = []
+    rules = planned(spec, _compiled_rules)
     for record in records:
-        failed = [p for p in spec.rules if not check_predicate(record, p, ctx)]
-        if not failed:
+        passed = True
+        for check, message in rules:
+            if not check(record, ctx):
+                passed = False
+                findings.append(Finding("record_rule", {"record": record_label(record)},
+                                        getattr(record, "src_line", None), message))
+        if passed:
             good += 1
-        for pred in failed:
-            findings.append(Finding("record_rule", {"record": record_label(record)},
-                                    getattr(record, "src_line", None), pred.message))
     if spec.all_or_nothing and good < len(records):
         return Outcome(ZERO, "detail_records", {"good": good, "total": len(records)}, findings)
     return share_outcome(good, len(records), spec.min_share, "detail_records", findings)
