@@ -117,7 +117,11 @@ def read_text(path: Path, display: str, limit: int | None = None) -> str:
                 raise InputError([Diagnostic(display, "not_regular_file")])
             if st.st_size > limit:
                 raise InputError([Diagnostic(display, "file_too_large", {"size": st.st_size, "limit": limit})])
-            raw = handle.read(limit + 1)
+            # what fstat measured plus one byte: a buffer of the limit's size for every file would cost more
+            # than reading a small one; a file that grew since is read on, up to one byte past the limit
+            raw = handle.read(st.st_size + 1)
+            if len(raw) > st.st_size:
+                raw += handle.read(limit + 1 - len(raw))
     except IsADirectoryError:
         raise InputError([Diagnostic(display, "is_directory")]) from None
     except OSError as exc:
