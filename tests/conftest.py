@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,17 @@ def run_cli(args: list[str]) -> tuple[int, str, str]:
     finally:
         os.chdir(old)
     return result.exit_code, result.stdout, result.stderr
+
+
+def bench_generator() -> Any:
+    """``benchmarks/generate.py`` as a module: the seeded generator of realistic school evidence files."""
+    import importlib.util
+    import sys
+
+    spec = importlib.util.spec_from_file_location("bench_generate", Path(__file__).resolve().parents[1]
+                                                  / "benchmarks" / "generate.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_generate", module)
+    spec.loader.exec_module(module)
+    return module

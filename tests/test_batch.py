@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import json
 import multiprocessing
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import N_INDICATORS, run_cli
+from conftest import N_INDICATORS, bench_generator, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit import batch as core
@@ -29,16 +28,7 @@ AS_OF = "2025-09-15"
 VALID = 4
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = _generator()
+GEN = bench_generator()
 
 
 def _school(i: int, code: str | None = None) -> str:

@@ -10,19 +10,20 @@ with and without the ``fast`` extra: this is the loader when yaml-rs is absent o
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
+import loader_compare
 import pytest
 import yaml
+from conftest import bench_generator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from loader_compare import shape
 
 from dangjian_audit import eventyaml, fastyaml, yamlio
-from dangjian_audit.errors import InputError
+from dangjian_audit.loading.common import strip_lines
 
 pytestmark = pytest.mark.skipif(not eventyaml.AVAILABLE, reason="PyYAML without libyaml has no C event parser")
 
@@ -30,54 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _shape(value: Any) -> Any:
-    """Data with key order and exact types, so 1 == 1.0 == True and {a, b} == {b, a} do not hide a difference."""
-    if isinstance(value, dict):
-        return ("map", [(_shape(k), _shape(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("seq", [_shape(v) for v in value])
-    if isinstance(value, float) and value != value:
-        return ("float", "nan")
-    if isinstance(value, dt.datetime):
-        return ("datetime", value, value.utcoffset())
-    return (type(value).__name__, value)
-
-
-def _outcome(parse: Any, text: str) -> Any:
-    try:
-        return ("data", _shape(parse(text, "f.yaml")))
-    except InputError as exc:
-        return ("diagnostics", [(d.path, d.code, d.line, d.column, d.args) for d in exc.diagnostics])
-
-
-def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
-    return [_strip_lines(v) for v in value] if isinstance(value, list) else value
-
-
-def _without_lines(text: str, display: str) -> Any:
-    # a text that takes the libyaml path keeps its lines: harmless where no output shows them
-    return _strip_lines(eventyaml.parse(text, display, lines=False))
-
-
-def _libyaml_without_lines(text: str, display: str) -> Any:
-    return _strip_lines(yamlio.parse(text, display))
-
 
 def assert_same(text: str) -> None:
-    assert _outcome(eventyaml.parse, text) == _outcome(yamlio.parse, text)
-    assert _outcome(_without_lines, text) == _outcome(_libyaml_without_lines, text)
-
+    loader_compare.assert_same(eventyaml.parse, text)
 
 def built(text: str) -> bool:
     """Whether the text is built from the events rather than handed to the libyaml loader."""
@@ -244,27 +200,27 @@ def test_lines_match_on_every_mapping() -> None:
     assert data["items"][2] == [{"__line__": 8}]
     assert data["flow"] == {"p": {"q": 1, "__line__": 9}, "__line__": 9}
     assert list(data) == ["a", "items", "flow", "__line__"]  # the line comes last, as the libyaml loader puts it
-    assert _shape(data) == _shape(yamlio.parse(text, "f.yaml"))
+    assert shape(data) == shape(yamlio.parse(text, "f.yaml"))
 
 
 def test_without_lines_no_line_key_is_added() -> None:
     text = EXAMPLES[0].read_text(encoding="utf-8")
     data = eventyaml.load(text, lines=False)
     assert data is not None and "__line__" not in repr(data)
-    assert _shape(data) == _shape(_strip_lines(yamlio.parse(text, "f.yaml")))
+    assert shape(data) == shape(strip_lines(yamlio.parse(text, "f.yaml")))
 
 
 def test_remembered_values_do_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
     """Resolved plain scalars are kept between files, in a bounded table: cold, warm and full give the same."""
     text = EXAMPLES[0].read_text(encoding="utf-8")
-    expected = _shape(yamlio.parse(text, "f.yaml"))
+    expected = shape(yamlio.parse(text, "f.yaml"))
     eventyaml._RESOLVED.clear()
-    assert _shape(eventyaml.load(text)) == expected
+    assert shape(eventyaml.load(text)) == expected
     assert eventyaml._RESOLVED
-    assert _shape(eventyaml.load(text)) == expected
+    assert shape(eventyaml.load(text)) == expected
     monkeypatch.setattr(eventyaml, "CACHE_SIZE", 5)
     eventyaml._RESOLVED.clear()
-    assert _shape(eventyaml.load(text)) == expected
+    assert shape(eventyaml.load(text)) == expected
     assert len(eventyaml._RESOLVED) <= 5
     long = "2024年" + "第一学期" * 20
     assert eventyaml.parse(f"a: {long}\nb: {long}\n", "f.yaml") == {"a": long, "b": long, "__line__": 1}
@@ -309,7 +265,7 @@ def test_every_seen_fault_gives_the_same_result() -> None:
 
 
 def test_generated_county_gives_the_same_data() -> None:
-    gen = _generator()
+    gen = bench_generator()
     for i in range(40):
         _, text = gen.school_text(i)
         assert built(text), i
@@ -317,7 +273,7 @@ def test_generated_county_gives_the_same_data() -> None:
 
 
 def test_a_very_long_file_gives_the_same_data() -> None:
-    gen = _generator()
+    gen = bench_generator()
     _, text = gen.school_text(7)
     records = "".join(f"  - {{id: X{i}, kind: branch_meeting, date: 2025-0{1 + i % 9}-1{i % 10}, expected: {i}, "
                       f"present: {i % 7}, ok: {('yes', 'no', 'on', 'off')[i % 4]}, note: 第{i}次}}\n"
@@ -343,8 +299,7 @@ def test_mutated_examples_give_the_same_result_or_diagnostic() -> None:
             pos = rng.randrange(len(text))
             cut = rng.choice((0, 0, 1, 2))
             text = text[:pos] + rng.choice(MUTATIONS) + text[pos + cut:]
-        assert _outcome(eventyaml.parse, text) == _outcome(yamlio.parse, text), text
-        assert _outcome(_without_lines, text) == _outcome(_libyaml_without_lines, text), text
+        assert_same(text)
         count += built(text)
     assert count > 40  # the mutations must exercise the builder, not only the libyaml path
 
@@ -443,7 +398,7 @@ def test_reports_are_identical_with_the_builder_and_the_libyaml_loader(monkeypat
 
     ruleset = loading.load_ruleset()
     msgs = Messages("en")
-    gen = _generator()
+    gen = bench_generator()
     paths = list(EXAMPLES)
     for i in range(5):
         path = tmp_path / f"gen{i}.yaml"

@@ -9,11 +9,8 @@ Skipped when the extra is not installed.
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
 import json
 import random
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +18,12 @@ import pytest
 
 pytest.importorskip("yaml_rs")
 
+import loader_compare  # noqa: E402
+from conftest import bench_generator  # noqa: E402
+from loader_compare import shape  # noqa: E402
+
 from dangjian_audit import fastyaml, yamlio  # noqa: E402
-from dangjian_audit.errors import InputError  # noqa: E402
+from dangjian_audit.loading.common import strip_lines  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -30,52 +31,8 @@ INVALID = sorted((ROOT / "examples" / "invalid").glob("*.yaml"))
 CASE_BASE = ROOT / "tests" / "cases" / "base.yaml"
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _shape(value: Any) -> Any:
-    """Data with key order and exact types, so 1 == 1.0 == True and {a, b} == {b, a} do not hide a difference."""
-    if isinstance(value, dict):
-        return ("map", [(_shape(k), _shape(v)) for k, v in value.items()])
-    if isinstance(value, list):
-        return ("seq", [_shape(v) for v in value])
-    if isinstance(value, float) and value != value:
-        return ("float", "nan")
-    return (type(value).__name__, value)
-
-
-def _outcome(parse: Any, text: str) -> Any:
-    try:
-        return ("data", _shape(parse(text, "f.yaml")))
-    except InputError as exc:
-        return ("diagnostics", [(d.path, d.code, d.line, d.column, d.args) for d in exc.diagnostics])
-
-
-def _strip_lines(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
-    return [_strip_lines(v) for v in value] if isinstance(value, list) else value
-
-
-def _without_lines(text: str, display: str) -> Any:
-    # a text that takes the libyaml path keeps its lines: harmless where no output shows them
-    return _strip_lines(fastyaml.parse(text, display, lines=False))
-
-
-def _libyaml_without_lines(text: str, display: str) -> Any:
-    return _strip_lines(yamlio.parse(text, display))
-
-
 def assert_same(text: str) -> None:
-    assert _outcome(fastyaml.parse, text) == _outcome(yamlio.parse, text)
-    assert _outcome(_without_lines, text) == _outcome(_libyaml_without_lines, text)
-
+    loader_compare.assert_same(fastyaml.parse, text)
 
 def takes_fast_path(text: str) -> bool:
     return fastyaml.fast_load(text) is not None
@@ -199,7 +156,7 @@ def test_without_lines_the_data_is_the_same_less_the_line_keys() -> None:
     text = EXAMPLES[0].read_text(encoding="utf-8")
     fast = fastyaml.parse(text, "f.yaml", lines=False)
     assert "__line__" not in json.dumps(fast, default=str)
-    assert _shape(fast) == _shape(_strip_lines(yamlio.parse(text, "f.yaml")))
+    assert shape(fast) == shape(strip_lines(yamlio.parse(text, "f.yaml")))
 
 
 def test_version_names_the_loader_in_use() -> None:
@@ -257,7 +214,7 @@ def test_valid_examples_take_the_fast_path(path: Path) -> None:
 
 
 def test_generated_county_gives_the_same_data_through_the_fast_path() -> None:
-    gen = _generator()
+    gen = bench_generator()
     for i in range(30):
         _, text = gen.school_text(i)
         assert takes_fast_path(text), i
@@ -279,36 +236,6 @@ def test_mutated_examples_give_the_same_result_or_diagnostic() -> None:
             pos = rng.randrange(len(text))
             cut = rng.choice((0, 0, 1, 2))
             text = text[:pos] + rng.choice(MUTATIONS) + text[pos + cut:]
-        assert _outcome(fastyaml.parse, text) == _outcome(yamlio.parse, text), text
-        assert _outcome(_without_lines, text) == _outcome(_libyaml_without_lines, text), text
+        assert_same(text)
         fast += takes_fast_path(text)
     assert fast > 30  # the mutations must exercise the fast path, not only the fallback
-
-
-# ---------------------------------------------------------------- whole reports
-
-def test_reports_are_identical_with_either_loader(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Findings carry the ``src_line`` of records: the JSON report (every finding's line) must not change."""
-    from dangjian_audit import loading
-    from dangjian_audit.i18n import Messages
-    from dangjian_audit.report import audit_file
-    from dangjian_audit.reporters.json_format import render_json
-
-    ruleset = loading.load_ruleset()
-    msgs = Messages("en")
-    gen = _generator()
-    paths = list(EXAMPLES)
-    for i in range(5):
-        path = tmp_path / f"gen{i}.yaml"
-        path.write_text(gen.school_text(i)[1], encoding="utf-8")
-        paths.append(path)
-
-    def reports() -> list[str]:
-        return [render_json([audit_file(ruleset, p, p.name, dt.date(2025, 12, 31), msgs)]) for p in paths]
-
-    monkeypatch.setattr(fastyaml, "AVAILABLE", False)
-    slow = reports()
-    monkeypatch.setattr(fastyaml, "AVAILABLE", True)
-    fast = reports()
-    assert fast == slow
-    assert sum(r.count('"line":') for r in slow) > 50  # findings with lines were compared

@@ -4,7 +4,6 @@ batch running in a subprocess over a generated county."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -14,24 +13,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import bench_generator
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHOOLS = 240
 
 
-def _generator() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "benchmarks" / "generate.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_generate", module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("long-county")
-    _generator().write(SCHOOLS, root)
+    bench_generator().write(SCHOOLS, root)
     return root
 
 
