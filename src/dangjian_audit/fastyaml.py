@@ -49,6 +49,7 @@ the models then carry ``src_line=None`` and every score, status and diagnostic i
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
 import re
 from collections.abc import Iterator
@@ -60,22 +61,35 @@ import yaml
 from dangjian_audit import eventyaml, yamlio
 from dangjian_audit.yamlio import LINE_KEY, MAX_INT_BITS, EvidenceLoader
 
-
-def _import_fast() -> ModuleType | None:
-    try:
-        import yaml_rs
-    except ImportError:  # the extra is not installed
-        return None
-    return yaml_rs
+_RS: ModuleType | None = None
 
 
-_RS = _import_fast()
+def _rs() -> ModuleType | None:
+    """yaml-rs, imported on first use: loading its shared library costs a ``check`` (which never
+    takes the fast path: it wants source lines) about 20 ms."""
+    global _RS, _FOUND, AVAILABLE
+    if _RS is None and _FOUND:
+        try:
+            import yaml_rs
+        except ImportError:  # found but broken: every file takes the libyaml path
+            _FOUND = AVAILABLE = False
+            return None
+        _RS = yaml_rs
+    return _RS
+
+
 # libyaml's parser alone, without PyYAML's Python-side construction
 CParser: Any = getattr(getattr(yaml, "cyaml", None), "CParser", None)
 # DANGJIAN_AUDIT_FAST_YAML=0 keeps every file on the libyaml path (to compare, or to rule the extra out)
-AVAILABLE = (_RS is not None and CParser is not None and yamlio.HAS_LIBYAML
+_FOUND = importlib.util.find_spec("yaml_rs") is not None
+AVAILABLE = (_FOUND and CParser is not None and yamlio.HAS_LIBYAML
              and os.environ.get("DANGJIAN_AUDIT_FAST_YAML", "1") != "0")
-VERSION = str(getattr(getattr(_RS, "_yaml_rs", None), "_VERSION", ""))
+
+
+def version() -> str:
+    """yaml-rs's version, or ``""`` when the fast path is off."""
+    return str(getattr(getattr(_rs(), "_yaml_rs", None), "_VERSION", ""))
+
 
 _REFUSED = ("!", "&", "*", "?", "\t", "<<", LINE_KEY, "\n%", "\n---", "\n...", "\x85", "\u2028", "\u2029", "\ufeff")
 # Where YAML 1.1 and 1.2 read a plain number differently: 017 (octal in 1.1), 0o17, 0X1F, 0B1, 1e3,
@@ -99,8 +113,8 @@ _PLAIN_SAFE: dict[str, bool] = {}
 
 def loader_name() -> str:
     """The loader named by ``--version``."""
-    if AVAILABLE:
-        return f"yaml-rs {VERSION} (fast path), then {eventyaml.loader_name()}"
+    if AVAILABLE and (found := version()):
+        return f"yaml-rs {found} (fast path), then {eventyaml.loader_name()}"
     return eventyaml.loader_name()
 
 
@@ -122,9 +136,11 @@ def fast_load(text: str, *, lines: bool = True) -> dict[Any, Any] | None:
     """The document through the fast path, or ``None`` when it must take the libyaml path."""
     if not screen(text):
         return None
-    assert _RS is not None
+    rs = _rs()
+    if rs is None:
+        return None
     try:
-        data = _RS.loads(text, parse_datetime=True)
+        data = rs.loads(text, parse_datetime=True)
     except Exception:  # noqa: BLE001 - any refusal (duplicate keys, syntax) is reported by the libyaml path
         return None
     if type(data) is not dict:
