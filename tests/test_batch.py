@@ -190,7 +190,8 @@ def test_workers_are_safe_under_spawn(county: Path, ruleset: Any, monkeypatch: p
 
 
 def test_chunksize_is_clamped() -> None:
-    assert core.chunksize(100, 2) == 8
+    assert core.chunksize(100, 2) == 3
+    assert core.chunksize(20, 2) == 2
     assert core.chunksize(10_000, 2) == 256
     assert core.chunksize(4_000, 2) == 125
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -182,18 +181,26 @@ def _cents(value: Decimal) -> int:
 
 def _options(gaps: list[Gap], mandatory: list[Gap], dim_points: Decimal, awarded: Decimal,
              app_max: Decimal) -> dict[tuple[int, int], list[tuple[int, tuple[str, ...]]]]:
-    """Every subset of a dimension's optional gaps (mandatory ones always in): ``(count, effort) -> [(cents, ids)]``."""
-    base_gain = sum((g.gain for g in mandatory), Decimal(0))
-    base_ids = tuple(g.id for g in mandatory)
-    base_weight = sum(g.weight for g in mandatory)
+    """Every subset of a dimension's optional gaps (mandatory ones always in): ``(count, effort) -> [(cents, ids)]``.
+
+    The subsets grow one gap at a time, in id order, so each one's ids come out sorted and its
+    count, effort and gain are one addition from a smaller subset's; subsets that regain the same
+    points share one dimension score.
+    """
+    # (count, effort, points regained, ids)
+    subsets: list[tuple[int, int, Decimal, tuple[str, ...]]] = [(0, 0, Decimal(0), ())]
+    forced = {id(g) for g in mandatory}
+    for g in sorted([*mandatory, *gaps], key=lambda g: g.id):
+        grown = [(c + 1, w + g.weight, gain + g.gain, (*ids, g.id)) for c, w, gain, ids in subsets]
+        subsets = grown if id(g) in forced else subsets + grown
+    values: dict[Decimal, int] = {}
     out: dict[tuple[int, int], list[tuple[int, tuple[str, ...]]]] = {}
-    for size in range(len(gaps) + 1):
-        for combo in itertools.combinations(gaps, size):
-            gain = base_gain + sum((g.gain for g in combo), Decimal(0))
+    for count, weight, gain, ids in subsets:
+        value = values.get(gain)
+        if value is None:
             # The scorer's formula for a dimension (scoring.score): not-applicable items are not in app_max.
-            value = q(dim_points * (awarded + gain) / app_max) if app_max else dim_points
-            key = (len(mandatory) + size, base_weight + sum(g.weight for g in combo))
-            out.setdefault(key, []).append((_cents(value), tuple(sorted(base_ids + tuple(g.id for g in combo)))))
+            value = values[gain] = _cents(q(dim_points * (awarded + gain) / app_max) if app_max else dim_points)
+        out.setdefault((count, weight), []).append((value, ids))
     return out
 
 
