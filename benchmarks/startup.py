@@ -25,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "province-chengguan-middle.yaml"
 FLOOR = "import typer, pydantic, yaml"
+PLUGINS_OFF = "import os; os.environ['PYDANTIC_DISABLE_PLUGINS'] = '__all__'; "
+EVIDENCE_MODEL = "; from dangjian_audit.models.evidence import Evidence; Evidence.model_rebuild()"
+REPORT_MODELS = "; import dangjian_audit.models.result"
 TARGETS = {"check --format json": 1.6, "check --format text": 1.8, "check --format html": 1.8}
 
 
@@ -49,6 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         "floor: " + FLOOR: [sys.executable, "-c", FLOOR],
         "python -c pass": [sys.executable, "-c", "pass"],
         "... + from pydantic import BaseModel": [sys.executable, "-c", FLOOR + "; from pydantic import BaseModel"],
+        # What any check must do with pydantic as the evidence schema, before reading a catalog or a file:
+        # the evidence model's classes and validator, then the report's (plugin scan off, as the CLI runs).
+        "... + evidence model, validator": [sys.executable, "-c", PLUGINS_OFF + FLOOR + EVIDENCE_MODEL],
+        "... + report models": [sys.executable, "-c", PLUGINS_OFF + FLOOR + EVIDENCE_MODEL + REPORT_MODELS],
         "dangjian-audit --version": [*tool, "--version"],
         "check --format json": [*tool, *common, "--format", "json"],
         "check --format text": [*tool, *common, "--format", "text"],

@@ -199,6 +199,31 @@ def test_chunksize_is_clamped() -> None:
 # ---------------------------------------------------------------- formats
 
 
+@pytest.mark.parametrize("name", ["json", "csv", "xlsx", "markdown", "html"])
+def test_output_beside_out_is_the_summary_under_out_unless_it_links_the_reports(
+        name: str, county: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    fmt = formats()[name]
+    assert fmt.county is not None
+    calls: list[bool] = []
+
+    def counted(summary: Any, opts: RenderOptions, render: Any = fmt.county) -> Any:
+        calls.append(opts.links)
+        return render(summary, opts)
+
+    monkeypatch.setitem(formats(), name, dataclasses.replace(fmt, county=counted))
+    out, target = tmp_path / "out", tmp_path / f"mine{fmt.suffix}"
+    assert run(str(county), "--out", str(out), "--jobs", "1", "--output", str(target), "-q").exit_code == 3
+    under_out = (out / f"summary{fmt.suffix}").read_bytes()
+    if fmt.county_links:  # links into schools/ only make sense under --out: rendered again without them
+        assert calls == [True, False]
+        assert "schools/" in under_out.decode() and "schools/" not in target.read_text(encoding="utf-8")
+    else:  # rendered once: the same bytes in both places
+        assert calls == [True]
+        assert target.read_bytes() == under_out
+
+
 def test_out_writes_every_format_and_a_report_per_school(county: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     result = run(str(county), "--out", str(out), "--jobs", "1")

@@ -22,6 +22,7 @@ from dangjian_audit.cli.common import (
     ProfileOpt,
     QuietOpt,
     WaiversOpt,
+    copy_output,
     err,
     format_enum,
     load_ruleset,
@@ -114,6 +115,7 @@ def batch(
         waivers=str(waivers) if waivers is not None else None,
     )
     done = {"files": 0, "reports": 0}
+    written: dict[str, Path] = {}  # summaries written under --out, by format
 
     def on_row(row: Row) -> None:
         done["files"] += 1
@@ -146,6 +148,7 @@ def batch(
                 assert summary_format.county is not None
                 path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
                 write(summary_format.county(summary, linked), summary_format, path, msgs)
+                written[fname] = path
                 note(msgs.ui("written", path=str(path)))
         if plan and out is not None:
             from dangjian_audit.cli.plan import write_county_plan
@@ -153,7 +156,10 @@ def batch(
             write_county_plan(summary, ruleset, msgs, out, day.isoformat())
         color = target is None and fmt.name == "text" and sys.stdout.isatty()
         assert fmt.county is not None
-        write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, target, msgs)
+        if target is not None and fmt.name in written and not fmt.county_links:
+            copy_output(written[fmt.name], target, msgs)  # the same summary, already rendered under --out
+        else:
+            write(fmt.county(summary, RenderOptions(msgs, ruleset, color=color)), fmt, target, msgs)
     except KeyboardInterrupt:
         interrupted(msgs, done["files"], len(files), done["reports"], out, target)
     if out is not None:

@@ -221,6 +221,20 @@ def load_ruleset(catalog: Path | None, profile: Path | None, msgs: Messages) -> 
         raise typer.Exit(EXIT_INVALID) from None
 
 
+def copy_output(source: Path, output: Path, msgs: Messages) -> None:
+    """Write ``output`` as a copy of ``source`` (a file this run has just written), whole or not at all."""
+    import shutil
+
+    from dangjian_audit.errors import OutputError
+    from dangjian_audit.outputs import atomic_path
+
+    try:
+        with atomic_path(output) as temporary:
+            shutil.copyfile(source, temporary)
+    except OSError as exc:
+        unwritable(OutputError.from_os_error(str(output), exc), msgs)
+
+
 def write(rendered: Rendered, fmt: Format | None, output: Path | None, msgs: Messages) -> None:
     """Write a rendered report to ``output``, or to standard output when it is None.
 

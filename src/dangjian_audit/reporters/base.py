@@ -42,6 +42,9 @@ class Format:
     encoding: str = "utf-8"
     school: Callable[[CheckRun, RenderOptions], Rendered] | None = None
     county: Callable[[CountySummary, RenderOptions], Rendered] | None = None
+    # Whether the county rendering reads ``RenderOptions.links``: only then does ``batch --out`` with
+    # ``--output`` in the same format write two different files (else it renders once, writes twice).
+    county_links: bool = False
 
 
 def join(rendered: Rendered) -> str | bytes:

@@ -24,4 +24,4 @@ def _county(summary: CountySummary, opts: RenderOptions) -> Iterator[str]:
     return county_markdown(summary, opts.msgs, opts.links)
 
 
-FORMAT = Format(name="markdown", suffix=".md", school=_school, county=_county)
+FORMAT = Format(name="markdown", suffix=".md", school=_school, county=_county, county_links=True)
