@@ -17,6 +17,7 @@ from conftest import N_INDICATORS, bench_generator, run_cli
 from typer.testing import CliRunner
 
 from dangjian_audit import batch as core
+from dangjian_audit.batch import aside
 from dangjian_audit.cli import app
 from dangjian_audit.cli.progress import show_progress
 from dangjian_audit.formatting import percent
@@ -213,6 +214,7 @@ def test_output_beside_out_is_the_summary_under_out_unless_it_links_the_reports(
         return render(summary, opts)
 
     monkeypatch.setitem(formats(), name, dataclasses.replace(fmt, county=counted))
+    monkeypatch.setattr(aside, "can_fork", lambda: False)  # every render in this process, where it is counted
     out, target = tmp_path / "out", tmp_path / f"mine{fmt.suffix}"
     assert run(str(county), "--out", str(out), "--jobs", "1", "--output", str(target), "-q").exit_code == 3
     under_out = (out / f"summary{fmt.suffix}").read_bytes()

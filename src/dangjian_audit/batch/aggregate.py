@@ -39,10 +39,16 @@ WAIVED_LETTER = STATUS_KINDS["waived"].letter
 TOP_GAPS = 10
 
 
+_PREAD = getattr(os, "pread", None)  # not on Windows, which has no fork either
+
+
 class RowStore:
     """School rows spilled to an anonymous temporary file, read back by position.
 
     The parent keeps only a sort key per school, so its memory stays flat as the county grows.
+    Rows are read with ``pread`` where the system has it, which leaves the file's shared position
+    alone: a process forked from this one (:mod:`dangjian_audit.batch.aside`) reads the same rows
+    at the same time. Once :meth:`seal` has written everything out, reading never writes.
     """
 
     def __init__(self) -> None:
@@ -51,17 +57,39 @@ class RowStore:
         weakref.finalize(self, self._file.close)
         self._offsets = array("q")
         self._sizes = array("q")
+        self._end = 0
+        self._unflushed = False
 
     def add(self, row: SchoolRow) -> int:
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-        self._offsets.append(self._file.seek(0, os.SEEK_END))
-        self._sizes.append(len(data))
+        self._file.seek(self._end)
         self._file.write(data)
+        self._offsets.append(self._end)
+        self._sizes.append(len(data))
+        self._end += len(data)
+        self._unflushed = True
         return len(self._offsets) - 1
 
+    def seal(self) -> None:
+        """Write out what is buffered: every row is then in the file itself."""
+        if self._unflushed:
+            self._file.flush()
+            self._unflushed = False
+
     def get(self, key: int) -> SchoolRow:
-        self._file.seek(self._offsets[key])
-        row = pickle.loads(self._file.read(self._sizes[key]))  # noqa: S301 - our own rows, our own file
+        self.seal()
+        offset, size = self._offsets[key], self._sizes[key]
+        if _PREAD is None:
+            self._file.seek(offset)
+            data = self._file.read(size)
+        else:
+            data = _PREAD(self._file.fileno(), size, offset)
+            while len(data) < size:  # a short read (not seen on regular files, but allowed)
+                more = _PREAD(self._file.fileno(), size - len(data), offset + len(data))
+                if not more:
+                    break
+                data += more
+        row = pickle.loads(data)  # noqa: S301 - our own rows, our own file
         assert isinstance(row, SchoolRow)
         return row
 
@@ -179,6 +207,7 @@ class CountyAggregator:
         ruleset, lang = self.ruleset, msgs.lang
         header = ruleset.catalog.header
         n = len(self.keys)
+        self.store.seal()  # every row on disk: a process forked to render a summary reads, never writes
 
         def avg(total: Decimal) -> Decimal | None:
             # Exact decimal arithmetic, half up to the cent, as every score is.

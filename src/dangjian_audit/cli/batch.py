@@ -39,7 +39,11 @@ from dangjian_audit.errors import EXIT_GATE, EXIT_INTERRUPTED, EXIT_INVALID, EXI
 from dangjian_audit.reporters import county_formats
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from dangjian_audit.i18n import Messages
+    from dangjian_audit.models.county import CountySummary
+    from dangjian_audit.reporters import Format, RenderOptions
 
 BatchFormat = format_enum("BatchFormat", list(county_formats()))
 SUMMARY_STEM = "summary"
@@ -141,15 +145,8 @@ def batch(
                 note(d.render(msgs))
         if out is not None:
             # Every summary format beside the schools' reports, linking to them.
-            linked = RenderOptions(msgs, ruleset, links=True)
-            for fname, summary_format in formats.items():
-                if fname == "text":
-                    continue
-                assert summary_format.county is not None
-                path = out / f"{SUMMARY_STEM}{summary_format.suffix}"
-                write(summary_format.county(summary, linked), summary_format, path, msgs)
-                written[fname] = path
-                note(msgs.ui("written", path=str(path)))
+            summaries = [f for name, f in formats.items() if name != "text"]
+            written.update(write_summaries(summary, summaries, RenderOptions(msgs, ruleset, links=True), out, msgs))
         if plan and out is not None:
             from dangjian_audit.cli.plan import write_county_plan
 
@@ -166,6 +163,36 @@ def batch(
         clear_incomplete(out)
     note(msgs.ui("batch_done", scored=summary.scored, invalid=summary.invalid_count, failed=summary.gate_failed))
     raise typer.Exit(EXIT_INVALID if summary.invalid_count else (EXIT_GATE if summary.gate_failed else EXIT_OK))
+
+
+def write_summaries(summary: CountySummary, summaries: list[Format], linked: RenderOptions, out: Path,
+                    msgs: Messages) -> dict[str, Path]:
+    """Every summary format beside the schools' reports, linking to them; returns where each went.
+
+    A binary summary (the workbook) is rendered in a second process meanwhile (:mod:`dangjian_audit.batch.aside`).
+    """
+    from dangjian_audit.batch.aside import Aside
+
+    def render(fmt: Format) -> Callable[[], bytes]:
+        def rendered() -> bytes:
+            assert fmt.county is not None
+            data = fmt.county(summary, linked)
+            assert isinstance(data, bytes)
+            return data
+        return rendered
+
+    asides = {fmt.name: Aside(render(fmt)) for fmt in summaries if fmt.binary}
+    paths: dict[str, Path] = {}
+    try:
+        for fmt in summaries:
+            assert fmt.county is not None
+            path = paths[fmt.name] = out / f"{SUMMARY_STEM}{fmt.suffix}"
+            write(asides[fmt.name].result() if fmt.name in asides else fmt.county(summary, linked), fmt, path, msgs)
+            note(msgs.ui("written", path=str(path)))
+    finally:
+        for aside in asides.values():
+            aside.close()
+    return paths
 
 
 def interrupted(msgs: Messages, done: int, total: int, reports: int, out: Path | None,
