@@ -87,7 +87,7 @@ AVAILABLE = (_FOUND and CParser is not None and yamlio.HAS_LIBYAML
 
 
 def version() -> str:
-    """yaml-rs's version, or ``""`` when the fast path is off."""
+    """yaml-rs's version, or ``""`` when it is not installed or fails to import."""
     return str(getattr(getattr(_rs(), "_yaml_rs", None), "_VERSION", ""))
 
 
